@@ -1,0 +1,110 @@
+"""Django settings. Every knob is an environment variable, documented in docs/settings.md."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _secret_key(data_dir: Path) -> str:
+    """The key from the environment, else one generated once and kept in the data directory."""
+    if key := os.environ.get("WIREWATCH_SECRET_KEY"):
+        return key
+    path = data_dir / "secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DATA_DIR = Path(os.environ.get("WIREWATCH_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+WARC_DIR = DATA_DIR / "warc"
+
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = os.environ.get("WIREWATCH_DEBUG") == "1"
+ALLOWED_HOSTS = _env_list("WIREWATCH_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.staticfiles",
+    "wirewatch.sources",
+    "wirewatch.fetching",
+    "wirewatch.archive",
+    "wirewatch.web",
+    "wirewatch.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wirewatch.web.middleware.security_headers",
+]
+
+ROOT_URLCONF = "wirewatch.urls"
+WSGI_APPLICATION = "wirewatch.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+# SQLite in WAL mode: readers never block the one writer. IMMEDIATE transactions take the write lock at
+# BEGIN, so two writers queue on the busy timeout instead of failing with "database is locked" mid-transaction.
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("WIREWATCH_DB_PATH") or str(DATA_DIR / "wirewatch.sqlite3"),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON",
+        },
+        "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+USE_I18N = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"wirewatch": {"handlers": ["console"], "level": os.environ.get("WIREWATCH_LOG_LEVEL", "INFO")}},
+}
+
+# Watching: how we behave towards the sources. Politeness is not optional: these sites ban fast pollers.
+WIREWATCH = {
+    "USER_AGENT": os.environ.get(
+        "WIREWATCH_USER_AGENT", "Wirewatch/0.1 (+https://github.com/wirewatch; news monitoring)"
+    ),
+    "DEFAULT_DELAY": float(os.environ.get("WIREWATCH_DEFAULT_DELAY", "2")),
+    "DEFAULT_POLL_INTERVAL": int(os.environ.get("WIREWATCH_POLL_INTERVAL", "900")),
+    "TIMEOUT": float(os.environ.get("WIREWATCH_FETCH_TIMEOUT", "30")),
+    "MAX_BODY_BYTES": int(os.environ.get("WIREWATCH_MAX_BODY_BYTES", str(10 * 1024 * 1024))),
+    "MAX_REDIRECTS": int(os.environ.get("WIREWATCH_MAX_REDIRECTS", "5")),
+    "MAX_RETRY_WAIT": float(os.environ.get("WIREWATCH_MAX_RETRY_WAIT", "30")),
+    "WARC_MAX_BYTES": int(os.environ.get("WIREWATCH_WARC_MAX_BYTES", str(1024 * 1024 * 1024))),
+    "MAX_ARTICLES_PER_POLL": int(os.environ.get("WIREWATCH_MAX_ARTICLES_PER_POLL", "5000")),
+    "LISTING_MAX_PAGES": int(os.environ.get("WIREWATCH_LISTING_MAX_PAGES", "5")),
+}
