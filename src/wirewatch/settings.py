@@ -90,7 +90,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"wirewatch": {"handlers": ["console"], "level": os.environ.get("WIREWATCH_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "wirewatch": {"handlers": ["console"], "level": os.environ.get("WIREWATCH_LOG_LEVEL", "INFO")}
+    },
 }
 
 # Watching: how we behave towards the sources. Politeness is not optional: these sites ban fast pollers.

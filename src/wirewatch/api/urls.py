@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from django.urls import re_path
+
+from wirewatch.api import views
+
+app_name = "api"
+
+# Paths are documented without a trailing slash; one is accepted too. Anything else under /api/v1/ gets a JSON
+# 404 rather than the HTML page.
+urlpatterns = [
+    re_path(r"^articles/?$", views.articles, name="articles"),
+    re_path(r"^articles/(?P<pk>[^/]+)/?$", views.article, name="article"),
+    re_path(r"^sources/?$", views.sources, name="sources"),
+    re_path(r"^(?P<rest>.*)$", views.not_found),
+]

@@ -16,7 +16,9 @@ class Source(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200, help_text="The outlet, e.g. Naenara.")
-    edition = models.CharField(max_length=20, help_text="The edition code the source itself uses: En, Ko, Zh...")
+    edition = models.CharField(
+        max_length=20, help_text="The edition code the source itself uses: En, Ko, Zh..."
+    )
     language = models.CharField(max_length=20, help_text="BCP 47 language code of the edition, e.g. en, ko.")
     timezone = models.CharField(max_length=64, default="UTC")
     home = models.URLField(max_length=2000, blank=True)
@@ -68,3 +70,6 @@ class DiscoveryState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "url"], name="discovery_state_unique_url")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.url}"

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from wirewatch.web.views import articles, sources, stream
+
+app_name = "web"
+
+urlpatterns = [
+    path("", stream.stream, name="stream"),
+    path("articles/<int:pk>/", articles.article, name="article"),
+    path("sources/", sources.source_list, name="source-list"),
+    path("sources/<slug:slug>/", sources.source_detail, name="source"),
+    path("sources/<slug:slug>/more/", sources.source_more, name="source-more"),
+]

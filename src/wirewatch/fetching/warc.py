@@ -1,0 +1,208 @@
+"""The proof of every fetch: request/response pairs in rotating, per-record gzipped WARC files (warcio).
+
+Format: WARC/1.1 (ISO 28500:2017, https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/).
+Each record is its own gzip member, so a reader can seek to a record's offset, and a kill -9 mid-write damages
+only the last record. Files are written as ``<name>.warc.gz.open`` and renamed when closed, so a file without
+``.open`` is complete.
+
+What the response record holds: the body as the application saw it, i.e. after de-chunking and after removing
+Content-Encoding. We decode while streaming (to cap a gzip bomb at the decoded size) and never keep the
+compressed bytes, so storing them "as on the wire" is not possible without buffering twice. To keep the record
+self-consistent, Transfer-Encoding, Content-Encoding and Content-Length are replaced by the true Content-Length
+of the stored body, and the originals kept as ``X-Archive-Orig-<name>`` (the convention pywb uses for headers it
+rewrites), so the record still says what the server sent.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+
+_REWRITTEN = ("transfer-encoding", "content-encoding", "content-length")
+_OPEN_SUFFIX = ".open"
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    file: str  # file name relative to the WARC directory, final name (without ".open")
+    offset: int  # byte offset of the record's gzip member
+    record_id: str  # WARC-Record-ID, e.g. "<urn:uuid:...>"
+
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    if hasattr(headers, "multi_items"):  # httpx.Headers keeps repeated headers (Set-Cookie) apart
+        return list(headers.multi_items())
+    if isinstance(headers, Mapping):
+        return list(headers.items())
+    return list(headers)
+
+
+def stored_response_headers(headers: Headers, body_length: int) -> list[tuple[str, str]]:
+    """Response headers as stored beside a decoded, de-chunked body (see the module docstring)."""
+    kept, originals = [], []
+    for name, value in _pairs(headers):
+        if name.lower() in _REWRITTEN:
+            originals.append((f"X-Archive-Orig-{name}", value))
+        else:
+            kept.append((name, value))
+    return kept + originals + [("Content-Length", str(body_length))]
+
+
+def _warc_date(moment: datetime) -> str:
+    return datetime_to_iso_date(moment.astimezone(UTC).replace(tzinfo=None), use_micros=True)
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+class WarcWriter:
+    """Append exchanges to ``directory``; thread-safe; a new file once the current one reaches ``max_bytes``."""
+
+    def __init__(
+        self, directory: Path | None = None, max_bytes: int | None = None, prefix: str = "wirewatch"
+    ):
+        self.directory = Path(directory or settings.WARC_DIR)
+        self.max_bytes = max_bytes or settings.WIREWATCH["WARC_MAX_BYTES"]
+        self.prefix = prefix
+        self._lock = threading.Lock()
+        self._file: BinaryIO | None = None
+        self._name = ""
+        self._serial = 0
+        self._builder = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")  # builds records, writes none
+
+    def write_exchange(
+        self,
+        url: str,
+        request_headers: Headers,
+        status: int,
+        reason: str,
+        response_headers: Headers,
+        body: bytes,
+        fetched_at: datetime,
+        ip: str | None = None,
+    ) -> WarcLocation:
+        """Write a response record and its request record (WARC-Concurrent-To); return the response's place."""
+        common = {"WARC-Date": _warc_date(fetched_at)}
+        if ip:
+            common["WARC-IP-Address"] = ip
+        http = StatusAndHeaders(
+            f"{status} {reason or ''}".strip(),
+            stored_response_headers(response_headers, len(body)),
+            "HTTP/1.1",
+        )
+        response = self._builder.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+            warc_headers_dict=dict(common),
+        )  # fmt: skip
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        request_http = StatusAndHeaders(
+            f"GET {_request_target(url)} HTTP/1.1", _pairs(request_headers), is_http_request=True
+        )
+        request = self._builder.create_warc_record(
+            url, "request", http_headers=request_http,
+            warc_headers_dict={**common, "WARC-Concurrent-To": record_id},
+        )  # fmt: skip
+        return self._append([response, request], record_id)
+
+    def write_failure(self, url: str, error: str, fetched_at: datetime) -> WarcLocation:
+        """Record a failed attempt (timeout, refused, too large...) as a ``metadata`` record (application/warc-fields)."""
+        fields = {"fetch-error": error, "fetched-at": _warc_date(fetched_at)}
+        payload = "".join(f"{k}: {' '.join(v.split())}\r\n" for k, v in fields.items()).encode("utf-8")
+        record = self._builder.create_warc_record(
+            url, "metadata", payload=io.BytesIO(payload), length=len(payload),
+            warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
+        )  # fmt: skip
+        return self._append([record], record.rec_headers.get_header("WARC-Record-ID"))
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_file()
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _append(self, records: list, record_id: str) -> WarcLocation:
+        with self._lock:
+            out = self._current_file()
+            offset = out.tell()
+            writer = WARCWriter(out, gzip=True, warc_version="1.1")
+            for record in records:
+                writer.write_record(record)
+            out.flush()
+            os.fsync(out.fileno())  # a crash now loses nothing already reported to the caller
+            location = WarcLocation(self._name, offset, record_id)
+            if out.tell() >= self.max_bytes:
+                self._close_file()
+            return location
+
+    def _current_file(self) -> BinaryIO:
+        if self._file is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            while self._file is None:
+                self._serial += 1
+                stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+                self._name = f"{self.prefix}-{stamp}-{self._serial:05d}.warc.gz"
+                try:  # "x": another writer in the same directory never shares our file
+                    self._file = open(self.directory / (self._name + _OPEN_SUFFIX), "xb")  # noqa: SIM115
+                except FileExistsError:
+                    continue
+            self._write_warcinfo(self._file)
+        return self._file
+
+    def _write_warcinfo(self, out: BinaryIO) -> None:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        info = {"software": "Wirewatch (warcio)", "format": "WARC File Format 1.1"}
+        writer.write_record(writer.create_warcinfo_record(self._name, info))
+
+    def _close_file(self) -> None:
+        if self._file is None:
+            return
+        self._file.close()
+        os.replace(self.directory / (self._name + _OPEN_SUFFIX), self.directory / self._name)
+        self._file = None
+
+
+def _open_for_reading(directory: Path, name: str) -> BinaryIO:
+    if Path(name).name != name or not name:
+        raise ValueError(f"not a WARC file name: {name!r}")
+    for candidate in (directory / name, directory / (name + _OPEN_SUFFIX)):
+        try:
+            return open(candidate, "rb")  # noqa: SIM115 (returned to a with-block)
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(directory / name)
+
+
+def read_record(directory: Path, location: WarcLocation) -> tuple[StatusAndHeaders, bytes]:
+    """The record at ``location``: its HTTP headers (WARC headers for non-HTTP records) and its body.
+
+    Also finds a file still being written (``.open``). Raises ValueError if the record there is not the one
+    expected, so a proof link never shows another page.
+    """
+    with _open_for_reading(Path(directory), location.file) as stream:
+        stream.seek(location.offset)
+        record = next(iter(ArchiveIterator(stream)), None)
+        if record is None or record.rec_headers.get_header("WARC-Record-ID") != location.record_id:
+            raise ValueError(f"no record {location.record_id} at {location.file}:{location.offset}")
+        headers = record.http_headers or record.rec_headers
+        return headers, record.content_stream().read()

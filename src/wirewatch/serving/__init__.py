@@ -1,0 +1,1 @@
+"""Serving the web UI and API in production (granian), and the one-command demo."""

@@ -1,0 +1,26 @@
+"""The newstream: every source's articles, newest first, cursor paged, filterable by source and language."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from wirewatch.sources.models import Source
+from wirewatch.web import queries
+from wirewatch.web.paging import BadQuery, paginate
+from wirewatch.web.views.common import paging_links
+from wirewatch.web.views.errors import bad_request
+
+
+def stream(request: HttpRequest) -> HttpResponse:
+    try:
+        filters = queries.parse_stream_filters(request.GET)
+        page = paginate(queries.stream(filters), request.GET.get("cursor"))
+    except BadQuery as exc:
+        return bad_request(request, exc)
+    context = {
+        "page": page,
+        **paging_links(request, page.next_cursor),
+        "filters": filters,
+        "sources": Source.objects.only("slug", "name", "edition"),
+        "languages": queries.stream_languages(),
+    }
+    return render(request, "web/stream.html", context)
