@@ -6,6 +6,7 @@ Every command works on a fresh, empty data directory: the database is created an
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -101,12 +102,29 @@ def _sources_parser(commands: argparse._SubParsersAction) -> None:
     pack.set_defaults(func=cmd_sources_add_pack)
 
 
+# Apps that bring their own commands: each has a ``cli.py`` with ``add_commands(commands)``, which adds its
+# sub-parsers and sets ``func`` on each (a function of the parsed args returning the exit status).
+APP_COMMANDS = (
+    "wirewatch.archive.cli",
+    "wirewatch.search.cli",
+    "wirewatch.entities.cli",
+    "wirewatch.accounts.cli",
+)
+
+
+def _app_commands(commands: argparse._SubParsersAction) -> None:
+    for name in APP_COMMANDS:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).add_commands(commands)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wirewatch", description="Watch news sources and keep every version."
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     _sources_parser(commands)
+    _app_commands(commands)
     watch = commands.add_parser("watch", help="poll sources on their schedules until stopped")
     watch.add_argument("--once", action="store_true", help="poll every source once, fetch what is new, exit")
     watch.add_argument("--source", action="append", default=[], help="only this source slug (repeatable)")

@@ -1,6 +1,9 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("wirewatch.search.urls")),
+    path("", include("wirewatch.entities.urls")),
+    path("", include("wirewatch.accounts.urls")),
     path("api/v1/", include("wirewatch.api.urls")),
     path("", include("wirewatch.web.urls")),
 ]

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wirewatch.archive.models import Article, Version
+from wirewatch.archive.signals import version_stored
 from wirewatch.extraction import Extracted
 from wirewatch.sources.models import Source
 
@@ -85,6 +86,7 @@ def store_extracted(
         version = _append_version(article, extracted, digest, fetch_id, seen_at)
         if created:
             Source.objects.filter(pk=source.pk).update(article_count=F("article_count") + 1)
+        version_stored.send(Article, article=article, version=version, created=created)
     return Stored(article, version, created)
 
 

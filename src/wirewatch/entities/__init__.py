@@ -1,0 +1,1 @@
+"""People, organisations and places, their aliases across scripts, and their mentions."""
