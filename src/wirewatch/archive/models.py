@@ -1,11 +1,56 @@
-"""Articles and their versions. Versions are append-only: nothing is ever overwritten."""
+"""Articles and their versions. Versions are append-only: nothing is ever overwritten.
+
+Version text and HTML live in ``Blob`` rows: content-addressed (SHA-256 of the UTF-8 text) and zlib-compressed,
+so an unchanged body shared by two versions (a headline-only edit) is stored once. ``Version.text`` and
+``Version.html`` stay plain attributes for readers (search indexes ``version.text``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+class Blob(models.Model):
+    """One distinct text, compressed. Never updated or deleted: versions point at it."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    size = models.PositiveIntegerField(help_text="Bytes of the UTF-8 text before compression.")
+    data = models.BinaryField(help_text="zlib (RFC 1950) of the UTF-8 text.")
+
+    def __str__(self) -> str:
+        return self.digest[:12]
+
+    @staticmethod
+    def digest_of(value: str) -> str:
+        return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def intern(cls, value: str) -> Blob:
+        """The blob holding ``value``, created if new. Call inside the storing transaction."""
+        raw = value.encode("utf-8")
+        digest = hashlib.sha256(raw).hexdigest()
+        blob = cls.objects.filter(pk=digest).first()
+        if blob is None:
+            blob = cls.objects.create(digest=digest, size=len(raw), data=zlib.compress(raw, 9))
+        return blob
+
+    @cached_property
+    def text(self) -> str:
+        return zlib.decompress(bytes(self.data)).decode("utf-8")
 
 
 class Article(models.Model):
-    """One article of one source, identified by its canonical URL. Its text lives in its versions."""
+    """One article of one source, identified by its canonical URL. Its text lives in its versions.
+
+    When the source reuses the URL for an entirely different article, the old row is kept and marked
+    superseded; the new article gets a row of its own. Only one live (not superseded) row per URL.
+    """
 
     source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="articles")
     url = models.URLField(max_length=2000, help_text="The canonical original URL.")
@@ -23,17 +68,32 @@ class Article(models.Model):
     )
     version_count = models.PositiveIntegerField(default=0)
     removed_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "url"], name="article_unique_source_url")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "url"],
+                condition=Q(superseded_at__isnull=True),
+                name="article_unique_live_url",
+            )
+        ]
         indexes = [
             models.Index(fields=["-published", "-id"], name="article_stream"),
             models.Index(fields=["source", "-published", "-id"], name="article_source_stream"),
             models.Index(fields=["language", "-published", "-id"], name="article_language_stream"),
+            models.Index(fields=["source", "url"], name="article_source_url"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def edits(self) -> int:
+        return max(0, self.version_count - 1)
 
 
 class Version(models.Model):
@@ -46,12 +106,12 @@ class Version(models.Model):
     title = models.TextField()
     title_is_lead = models.BooleanField(default=False)
     byline = models.CharField(max_length=500, blank=True)
-    text = models.TextField()
-    html = models.TextField(help_text="The body as sanitised HTML, safe to show.")
+    text_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
+    html_blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="+")
     language = models.CharField(max_length=20)
     published = models.DateTimeField(null=True, blank=True)
     published_from = models.CharField(max_length=20, blank=True)
-    extracted_by = models.CharField(max_length=20, help_text="rules | generic")
+    extracted_by = models.CharField(max_length=20, help_text="rules | generic | import")
     content_hash = models.CharField(max_length=64)
 
     class Meta:
@@ -59,3 +119,101 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} v{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Intern pending text and HTML as blobs first (inside the caller's transaction)."""
+        for name in ("text", "html"):
+            pending = self.__dict__.pop(f"_pending_{name}", None)
+            if pending is not None:
+                setattr(self, f"{name}_blob", Blob.intern(pending))
+        super().save(*args, **kwargs)
+
+    @property
+    def text(self) -> str:
+        pending = self.__dict__.get("_pending_text")
+        return pending if pending is not None else self.text_blob.text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.__dict__["_pending_text"] = value
+
+    @property
+    def html(self) -> str:
+        pending = self.__dict__.get("_pending_html")
+        return pending if pending is not None else self.html_blob.text
+
+    @html.setter
+    def html(self, value: str) -> None:
+        self.__dict__["_pending_html"] = value
+
+
+class RecheckState(models.Model):
+    """When to fetch an article again, and what the last checks found (removal evidence in a row)."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="recheck"
+    )
+    next_check_at = models.DateTimeField(db_index=True)
+    checks = models.PositiveIntegerField(default=0, help_text="Completed checks: the step on the schedule.")
+    failures = models.PositiveIntegerField(default=0, help_text="Removal evidence in a row.")
+    failing_since = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} next {self.next_check_at:%Y-%m-%d %H:%M}"
+
+
+class Removal(models.Model):
+    """One episode of an article being gone at its source; ``restored_at`` set when it came back."""
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="removals")
+    removed_at = models.DateTimeField(help_text="The first failed check of the episode.")
+    confirmed_at = models.DateTimeField(help_text="When both thresholds were passed.")
+    last_seen = models.DateTimeField(help_text="The last time the source still served it.")
+    restored_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.CharField(max_length=500)
+
+    def __str__(self) -> str:
+        return f"{self.article_id} removed {self.removed_at:%Y-%m-%d}"
+
+
+class ChangeEvent(models.Model):
+    """The change stream: edits, removals, restorations and reused URLs, newest id last. Append-only."""
+
+    class Kind(models.TextChoices):
+        EDITED = "edited", "edited"
+        REMOVED = "removed", "removed"
+        RESTORED = "restored", "restored"
+        REUSED = "reused", "URL reused for another article"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(Version, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    removal = models.ForeignKey(Removal, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "-id"], name="change_source"),
+            models.Index(fields=["kind", "-id"], name="change_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.article_id}"
+
+
+class ListingSnapshot(models.Model):
+    """The article URLs on a listing's first page at the last poll, in order: to notice what vanished."""
+
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=2000)
+    urls = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "url"], name="listing_snapshot_unique_url")]
+
+    def __str__(self) -> str:
+        return self.url

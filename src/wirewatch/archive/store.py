@@ -1,6 +1,7 @@
 """Writing what the watcher extracted: one transaction per article, append-only versions.
 
-A crash at any point leaves either the whole article (article row, its version, its counters) or nothing.
+A crash at any point leaves either the whole article (article row, its version, its counters, its recheck
+schedule, its change event) or nothing.
 """
 
 from __future__ import annotations
@@ -8,15 +9,17 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wirewatch.archive.models import Article, Version
+from wirewatch.archive.models import Article, ChangeEvent, RecheckState, Version
 from wirewatch.archive.signals import version_stored
 from wirewatch.extraction import Extracted
+from wirewatch.extraction.headline import clean_title
 from wirewatch.sources.models import Source
 
 
@@ -33,9 +36,33 @@ def normalise_for_hash(value: str) -> str:
 
 
 def content_hash(title: str, text: str, published: datetime | None) -> str:
+    """The identity of a version's content. KCNA's list-date label ("[Juche113.2.11.]") in a title is noise."""
     day = published.date().isoformat() if published else ""
-    parts = (normalise_for_hash(title), normalise_for_hash(text), day)
+    parts = (normalise_for_hash(clean_title(title)[0]), normalise_for_hash(text), day)
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def extracted_hash(extracted: Extracted) -> str:
+    return content_hash(extracted.title, extracted.text, extracted.published)
+
+
+def live_article(source: Source, url: str, *, lock: bool = False) -> Article | None:
+    """The article currently at ``url`` (not one the source's URL reuse superseded)."""
+    articles = Article.objects.filter(source=source, url=url, superseded_at__isnull=True)
+    return (articles.select_for_update() if lock else articles).first()
+
+
+def first_recheck_in(source: Source, step: int = 0) -> float:
+    """Seconds until check number ``step`` + 1 on the source's schedule (Source.rules["recheck"] or the
+    WIREWATCH_RECHECK_SCHEDULE default); past its end, the last interval repeats (monthly)."""
+    schedule = source.rules.get("recheck")
+    if not (
+        isinstance(schedule, list)
+        and schedule
+        and all(isinstance(s, int | float) and s > 0 for s in schedule)
+    ):
+        schedule = settings.WIREWATCH["RECHECK_SCHEDULE"]  # none, or not a list of positive seconds
+    return float(schedule[min(step, len(schedule) - 1)])
 
 
 def _version_fields(extracted: Extracted) -> dict:
@@ -72,21 +99,55 @@ def store_extracted(
 ) -> Stored:
     """Add ``extracted`` as the article's next version, unless its content equals the current one."""
     seen_at = fetched_at or timezone.now()
-    digest = content_hash(extracted.title, extracted.text, extracted.published)
+    digest = extracted_hash(extracted)
     with transaction.atomic():
-        article = Article.objects.select_for_update().filter(source=source, url=url).first()
-        created = article is None
-        if created:
-            article = Article(
-                source=source, url=url, first_seen=seen_at, **_article_dates(extracted, seen_at)
-            )
-        elif article.current_version and article.current_version.content_hash == digest:
+        article = live_article(source, url, lock=True)
+        if article is not None and article.current_version and article.current_version.content_hash == digest:
             Article.objects.filter(pk=article.pk).update(last_seen=seen_at)
             return Stored(article, None, False)
-        version = _append_version(article, extracted, digest, fetch_id, seen_at)
-        if created:
-            Source.objects.filter(pk=source.pk).update(article_count=F("article_count") + 1)
-        version_stored.send(Article, article=article, version=version, created=created)
+        return _store(source, url, article, extracted, digest, fetch_id, seen_at)
+
+
+def store_replacement(
+    old: Article, extracted: Extracted, *, fetch_id: int | None, fetched_at: datetime
+) -> Stored:
+    """The source reused ``old``'s URL for another article: keep ``old`` as it was, start a new article."""
+    with transaction.atomic():
+        stored = _store(old.source, old.url, None, extracted, extracted_hash(extracted), fetch_id, fetched_at,
+                        replacing=old)  # fmt: skip
+        Article.objects.filter(pk=old.pk).update(superseded_at=fetched_at, superseded_by=stored.article)
+        ChangeEvent.objects.create(
+            kind=ChangeEvent.Kind.REUSED, at=fetched_at, source=old.source, article=old
+        )
+    return stored
+
+
+def _store(
+    source: Source,
+    url: str,
+    article: Article | None,
+    extracted: Extracted,
+    digest: str,
+    fetch_id: int | None,
+    seen_at: datetime,
+    replacing: Article | None = None,
+) -> Stored:
+    created = article is None
+    if created:
+        if replacing is not None:  # free the live-URL slot first (the unique constraint is on live rows)
+            Article.objects.filter(pk=replacing.pk).update(superseded_at=seen_at)
+        article = Article(source=source, url=url, first_seen=seen_at, **_article_dates(extracted, seen_at))
+    version = _append_version(article, extracted, digest, fetch_id, seen_at)
+    if created:
+        Source.objects.filter(pk=source.pk).update(article_count=F("article_count") + 1)
+        RecheckState.objects.create(
+            article=article, next_check_at=seen_at + timedelta(seconds=first_recheck_in(source))
+        )
+    elif version.number > 1:
+        ChangeEvent.objects.create(
+            kind=ChangeEvent.Kind.EDITED, at=seen_at, source=source, article=article, version=version
+        )
+    version_stored.send(Article, article=article, version=version, created=created)
     return Stored(article, version, created)
 
 

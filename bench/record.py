@@ -1,0 +1,133 @@
+"""The record's costs: bytes stored per version, re-check throughput, WARC import speed. Baselines in the run.
+
+    .venv/bin/python bench/record.py [--articles 500] [--import-pages 2000]
+
+1. Storage: the 20 real KCNA rewrites of ../shared (40 versions) stored through store_extracted; bytes of the
+   compressed, content-addressed blobs per version against the raw UTF-8 text + HTML (the baseline).
+2. Re-check: a local source of --articles pages (delay 0); the first poll (discover + fetch + extract + store
+   every page) is the baseline; then ``recheck --all`` of the same, unchanged pages: rechecks/s.
+3. Import: a WARC of --import-pages KCNA pages written with warcio, imported: articles/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import SHARED, fresh_data_dir, kcna_articles, setup_django  # noqa: E402
+
+
+def storage() -> dict:
+    from tests.factories import body_html, make_source
+    from wirewatch.archive.models import Blob, Version
+    from wirewatch.archive.store import store_extracted
+    from wirewatch.extraction import Extracted
+
+    links = json.loads((SHARED / "data/kcna-en/same-url-variants.json").read_text())["links"]
+    source = make_source("bench-storage")
+    for link in links:
+        if "story_text differs" not in link["kind"]:
+            continue
+        for row in link["rows"]:
+            text = row["story_text"]
+            extracted = Extracted(
+                row["headline"], False, text, body_html(text), "", None, "", "en", "rules", True
+            )
+            store_extracted(source, link["link"], extracted)
+    versions = Version.objects.filter(article__source=source)
+    raw = sum(len(v.text.encode()) + len(v.html.encode()) for v in versions)
+    stored = sum(len(bytes(b.data)) for b in Blob.objects.all())  # every blob is this run's
+    count = versions.count()
+    return {"versions": count, "raw_bytes_per_version": raw // count, "stored_bytes_per_version": stored // count,
+            "ratio_raw_to_stored": round(raw / stored, 2)}  # fmt: skip
+
+
+def recheck(articles: int) -> dict:
+    from tests.factories import make_source
+    from tests.sites.news import ARTICLE_RULES, LISTING_RULES, Story, listing_html
+    from tests.sites.server import LocalSite, Page
+    from wirewatch.fetching.client import PoliteClient
+    from wirewatch.watch.pipeline import poll_source
+    from wirewatch.watch.recheck import recheck_source
+
+    rows = kcna_articles(articles)
+    site = LocalSite().start()
+    stories = [
+        Story(f"/a/{n}", r["headline"], r["story_text"].split("\n"), r["date_str"])
+        for n, r in enumerate(rows)
+    ]
+    for story in stories:
+        site.routes[story.path] = Page(story.html())
+    site.routes["/list"] = Page(listing_html(stories))
+    source = make_source("bench-recheck", home=site.url("/"), listings=[site.url("/list")], delay=0,
+                         rules={"listing": LISTING_RULES, "article": ARTICLE_RULES})  # fmt: skip
+    try:
+        with PoliteClient() as client:
+            started = time.perf_counter()
+            polled = poll_source(client, source)
+            poll_s = time.perf_counter() - started
+            started = time.perf_counter()
+            report = recheck_source(client, source, everything=True)
+            recheck_s = time.perf_counter() - started
+    finally:
+        site.stop()
+    assert polled.new_articles == len(rows) and report.unchanged == len(rows), (polled, report)
+    return {"articles": len(rows), "poll_pages_per_s": round(len(rows) / poll_s, 1),
+            "rechecks_per_s": round(report.checked / recheck_s, 1),
+            "ratio_recheck_to_poll": round((report.checked / recheck_s) / (len(rows) / poll_s), 2)}  # fmt: skip
+
+
+def warc_import(pages: int, directory: Path) -> dict:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from tests.factories import make_source
+    from tests.sites.news import ARTICLE_RULES, Story
+    from wirewatch.archive.warcimport import import_warcs
+
+    rows = kcna_articles(pages)
+    make_source("bench-import", home="http://www.kcna.kp/en/", rules={"article": ARTICLE_RULES})
+    path = directory / "kcna.warc.gz"
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(pages):
+            row = rows[n % len(rows)]
+            body = (
+                Story("/", f"{row['headline']} ({n})", row["story_text"].split("\n"), row["date_str"])
+                .html()
+                .encode()
+            )
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1")
+            url = f"http://www.kcna.kp/en/article/q/{n:064x}.kcmsf"
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          length=len(body), http_headers=http))  # fmt: skip
+    started = time.perf_counter()
+    report = import_warcs([path])
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    again = import_warcs([path])
+    again_s = time.perf_counter() - started
+    return {"pages": pages, "new_articles": report.new_articles, "articles_per_s": round(report.new_articles / seconds, 1),
+            "reimport_added": again.new_versions, "reimport_pages_per_s": round(pages / again_s, 1)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--import-pages", type=int, default=2000)
+    args = parser.parse_args()
+    data_dir = fresh_data_dir("record")
+    setup_django()
+    results = {"storage": storage(), "recheck": recheck(args.articles),
+               "import": warc_import(args.import_pages, data_dir)}  # fmt: skip
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
