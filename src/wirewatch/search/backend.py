@@ -1,0 +1,193 @@
+"""The search index behind one interface: SQLite FTS5 now, PostgreSQL (tsvector/GIN) later with the same results.
+
+A backend receives the parsed query (AST + filters), never user text, and answers one page of articles in the
+requested order with an opaque cursor. Only each article's *current* version is indexed: a search can never
+find or show the text of a version the reader cannot see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, Protocol
+
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
+
+from wirewatch.archive.models import Article, Version
+from wirewatch.search.analysis import Indexed, index_document, index_documents
+from wirewatch.search.compile import compile_query
+from wirewatch.search.query import Filters, ParsedQuery, QueryError
+from wirewatch.web.paging import BadQuery, paginate
+
+SORTS = ("date", "relevance")
+# bm25 weights per column (title, body, title_f, body_f, uni): a hit in the headline counts four times.
+_BM25 = "bm25(search_index, 4.0, 1.0, 4.0, 1.0, 1.0)"
+_relevance_signer = signing.Signer(salt="wirewatch.search.relevance-cursor", sep=".")
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[Article]
+    next_cursor: str | None
+
+
+class SearchBackend(Protocol):
+    def index(self, article: Article, version: Version) -> None: ...
+    def index_many(self, documents: list[tuple[int, Indexed]]) -> None: ...
+    def delete(self, article_id: int) -> None: ...
+    def clear(self) -> None: ...
+    def search(
+        self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
+    ) -> SearchPage: ...
+
+
+def entity_article_ids(slug: str) -> Any:
+    """The entities app's answer (a values_list QuerySet), or a clear error while that app does not offer it."""
+    try:
+        from wirewatch.entities.queries import article_ids_mentioning
+    except ImportError:
+        raise QueryError("The entity: filter is not available yet on this server.") from None
+    return article_ids_mentioning(slug)
+
+
+def _day_start(day: Any) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def filtered_articles(filters: Filters) -> Any:
+    """An Article QuerySet restricted by the query's field filters (dates are UTC days, ``to`` inclusive)."""
+    articles = Article.objects.filter(current_version__isnull=False)
+    if filters.sources:
+        articles = articles.filter(source__slug__in=filters.sources)
+    if filters.languages:
+        articles = articles.filter(language__in=filters.languages)
+    if filters.date_from:
+        articles = articles.filter(published__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        articles = articles.filter(published__lt=_day_start(filters.date_to) + timedelta(days=1))
+    for slug in filters.entities:
+        articles = articles.filter(id__in=entity_article_ids(slug))
+    return articles
+
+
+def _with_related(ids: list[int]) -> list[Article]:
+    found = Article.objects.select_related("source", "current_version__text_blob").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _relevance_cursor(score: float, pk: int) -> str:
+    return _relevance_signer.sign_object([score, pk])
+
+
+def _decode_relevance_cursor(token: str) -> tuple[float, int]:
+    try:
+        score, pk = _relevance_signer.unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
+        raise BadQuery("The cursor is not valid; use the link from the previous page.") from None
+    if not isinstance(score, int | float) or not isinstance(pk, int):
+        raise BadQuery("The cursor is not valid; use the link from the previous page.")
+    return float(score), pk
+
+
+class SQLiteBackend:
+    """FTS5 over our token streams; rowid = article id. Filters and order come from a join with the articles."""
+
+    def index(self, article: Article, version: Version) -> None:
+        self.index_many([(article.pk, index_document(version.title, version.text))])
+
+    def index_many(self, documents: list[tuple[int, Indexed]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_index WHERE rowid = %s", [[pk] for pk, _ in documents])
+            cursor.executemany(
+                "INSERT INTO search_index (rowid, title, body, title_f, body_f, uni) VALUES (%s, %s, %s, %s, %s, %s)",
+                [[pk, d.title, d.body, d.title_folded, d.body_folded, d.unigrams] for pk, d in documents],
+            )
+
+    def delete(self, article_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_index WHERE rowid = %s", [article_id])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_index")
+
+    def search(
+        self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
+    ) -> SearchPage:
+        match = compile_query(query.tree, dueum)[0] if query.tree is not None else None
+        articles = filtered_articles(query.filters)
+        if match is None:  # filters only: the newstream's own paging
+            page = paginate(articles.select_related("source", "current_version__text_blob"), cursor, limit)
+            return SearchPage(page.items, page.next_cursor)
+        if sort == "relevance":
+            return self._by_relevance(match, query.filters, cursor, limit)
+        # Date order: the newstream's keyset paging over the articles whose id the index matched.
+        matched = articles.filter(
+            id__in=RawSQL("SELECT rowid FROM search_index WHERE search_index MATCH %s", [match])
+        )
+        page = paginate(matched.select_related("source", "current_version__text_blob"), cursor, limit)
+        return SearchPage(page.items, page.next_cursor)
+
+    def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with connection.cursor() as db:
+            db.execute(sql, params)
+            return db.fetchall()
+
+    def _by_relevance(self, match: str, filters: Filters, cursor: str | None, limit: int) -> SearchPage:
+        # FTS5 drives (best matches first); filters, when any, are a subquery on the articles.
+        where, params = "", []
+        if filters != Filters():
+            subquery, subparams = (
+                filtered_articles(filters).values("id").query.get_compiler("default").as_sql()
+            )
+            where, params = f"AND search_index.rowid IN ({subquery})", list(subparams)
+        if cursor:
+            score, pk = _decode_relevance_cursor(cursor)
+            where += f" AND ({_BM25} > %s OR ({_BM25} = %s AND search_index.rowid > %s))"
+            params += [score, score, pk]
+        sql = (
+            f"SELECT search_index.rowid, {_BM25} FROM search_index "
+            f"WHERE search_index MATCH %s {where} "
+            f"ORDER BY {_BM25}, search_index.rowid LIMIT %s"
+        )
+        rows = self._rows(sql, [match, *params, limit + 1])
+        items = _with_related([row[0] for row in rows[:limit]])
+        last = rows[limit - 1] if len(rows) > limit else None
+        return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
+
+
+def get_backend() -> SearchBackend:
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    raise NotImplementedError(f"No search backend for {connection.vendor} yet (PostgreSQL: planned).")
+
+
+def rebuild(
+    backend: SearchBackend, progress: Callable[[int, int], None] | None = None, batch: int = 200
+) -> int:
+    """Index every article's current version again; one short transaction per batch. Returns the count."""
+    articles = Article.objects.filter(current_version__isnull=False).select_related(
+        "current_version__text_blob"
+    )
+    total, done, last_id = articles.count(), 0, 0
+    with transaction.atomic():
+        backend.clear()
+    while True:
+        chunk = list(articles.filter(id__gt=last_id).order_by("id")[:batch])
+        if not chunk:
+            return done
+        _index_chunk(backend, chunk)
+        done, last_id = done + len(chunk), chunk[-1].pk
+        if progress:
+            progress(done, total)
+
+
+def _index_chunk(backend: SearchBackend, chunk: list[Article]) -> None:
+    analysed = index_documents([(a.current_version.title, a.current_version.text) for a in chunk])
+    with transaction.atomic():
+        backend.index_many(
+            [(article.pk, document) for article, document in zip(chunk, analysed, strict=True)]
+        )
