@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DedupeConfig(AppConfig):
+    name = "wirewatch.dedupe"
+    label = "dedupe"
+    verbose_name = "Near-duplicates"
+
+    def ready(self) -> None:
+        from wirewatch.archive.signals import version_stored
+        from wirewatch.dedupe.receivers import on_version_stored
+
+        version_stored.connect(on_version_stored, dispatch_uid="dedupe.version_stored")

@@ -1,0 +1,90 @@
+"""Shingles and MinHash signatures (datasketch) of an article's text, and their LSH band keys.
+
+A reprint differs from the original in its dateline ("Pyongyang, July 14 (KCNA) --" vs none), headline and a few
+words, so the signature is of the body only, with the dateline and KCNA's end mark cut off, case folded and
+punctuation removed. Shingles are word 3-grams for scripts with spaces, character 4-grams for Chinese and
+Japanese (no spaces to count words by).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import cache
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+LSH_THRESHOLD = 0.5  # candidates: what the bands are tuned to find
+DUPLICATE_THRESHOLD = 0.6  # confirmed: estimated Jaccard similarity of the shingle sets
+MIN_SHINGLES = 20  # shorter texts (a one-line notice) look alike too easily
+WORD_SHINGLE, CHAR_SHINGLE = 3, 4
+MAX_TEXT = 200_000
+# "Pyongyang, July 14 (KCNA) --", "(평양 7월 14일발 조선중앙통신)", "Moscow, July 14 /TASS/ -": a dateline is a
+# short head ending in the agency's dash or bracket.
+_DATELINE = re.compile(
+    r"^.{0,80}?(?:\([^)\n]{1,40}\)\s*(?:--|—|–|-)|/[^/\n]{1,20}/\s*(?:--|—|–|-)|발 조선중앙통신\)|[电電発]\))"
+)
+_END_MARK = re.compile(r"\s*-0-\s*$")
+_WORD = re.compile(r"\w+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+def body_for_signature(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text[:MAX_TEXT]).strip()
+    text = _DATELINE.sub("", text, count=1)
+    return _END_MARK.sub("", text).casefold()
+
+
+def shingles(text: str) -> set[bytes]:
+    body = body_for_signature(text)
+    words = _WORD.findall(body)
+    if len(_CJK.findall(body)) > len(body) / 3:  # mostly Chinese/Japanese: characters, not words
+        chars = "".join(words)
+        return {chars[i : i + CHAR_SHINGLE].encode() for i in range(max(0, len(chars) - CHAR_SHINGLE + 1))}
+    return {
+        " ".join(words[i : i + WORD_SHINGLE]).encode() for i in range(max(0, len(words) - WORD_SHINGLE + 1))
+    }
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash values of ``text``'s shingles, or None when the text is too short to compare."""
+    items = shingles(text)
+    if len(items) < MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM)
+    minhash.update_batch(list(items))
+    return minhash.hashvalues.astype("<u8")
+
+
+@cache
+def banding() -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's LSH picks for our threshold."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(values: np.ndarray) -> list[tuple[int, int]]:
+    """(band number, 64-bit key) for each band: a hash of the band's rows, as a signed integer for SQL."""
+    bands, rows = banding()
+    keys = []
+    for band in range(bands):
+        chunk = values[band * rows : (band + 1) * rows].tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        keys.append((band, int.from_bytes(digest, "little", signed=True)))
+    return keys
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the share of equal MinHash values."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def to_bytes(values: np.ndarray) -> bytes:
+    return values.astype("<u8").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(data), dtype="<u8")
