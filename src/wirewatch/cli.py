@@ -61,6 +61,12 @@ def cmd_sources_add_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sources_import_opml(args: argparse.Namespace) -> int:
+    from wirewatch.feeds.cli import import_opml_file
+
+    return import_opml_file(args.file, language=args.language, edition=args.edition)
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     from wirewatch.watch.commands import watch
 
@@ -100,6 +106,11 @@ def _sources_parser(commands: argparse._SubParsersAction) -> None:
     pack = sources.add_parser("add-pack", help="register a pack of sources, e.g. dprk, or a .toml file")
     pack.add_argument("pack", help="a pack name (see docs/sources.md) or the path of a pack file")
     pack.set_defaults(func=cmd_sources_add_pack)
+    opml = sources.add_parser("import-opml", help="register the feeds of an OPML file as sources")
+    opml.add_argument("file", help="an OPML file, e.g. a feed reader's export or /sources/opml")
+    opml.add_argument("--language", default="", help="language of outlines that do not say (en, ko, ...)")
+    opml.add_argument("--edition", default="Main", help="edition code of outlines that do not say")
+    opml.set_defaults(func=cmd_sources_import_opml)
 
 
 # Apps that bring their own commands: each has a ``cli.py`` with ``add_commands(commands)``, which adds its

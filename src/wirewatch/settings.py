@@ -40,9 +40,11 @@ INSTALLED_APPS = [
     "wirewatch.archive",
     "wirewatch.search",
     "wirewatch.entities",
+    "wirewatch.dedupe",
     "wirewatch.accounts",
     "wirewatch.web",
     "wirewatch.api",
+    "wirewatch.feeds",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wirewatch.accounts.middleware.token_authentication",
+    "wirewatch.accounts.middleware.private_mode",
+    "wirewatch.api.auth.rate_limit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wirewatch.web.middleware.security_headers",
@@ -68,6 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wirewatch.accounts.context.roles",
             ]
         },
     }
@@ -125,4 +131,34 @@ WIREWATCH = {
     "WARC_MAX_BYTES": int(os.environ.get("WIREWATCH_WARC_MAX_BYTES", str(1024 * 1024 * 1024))),
     "MAX_ARTICLES_PER_POLL": int(os.environ.get("WIREWATCH_MAX_ARTICLES_PER_POLL", "5000")),
     "LISTING_MAX_PAGES": int(os.environ.get("WIREWATCH_LISTING_MAX_PAGES", "5")),
+    # The record (docs/record.md): re-check each article after these many seconds (then the last, repeated);
+    # removed at source only after this many failed checks in a row AND this many hours since the first.
+    "RECHECK_SCHEDULE": [
+        int(s) for s in _env_list("WIREWATCH_RECHECK_SCHEDULE", "3600,21600,86400,259200,604800,2592000")
+    ],
+    "RECHECK_BATCH": int(os.environ.get("WIREWATCH_RECHECK_BATCH", "200")),
+    "REMOVAL_AFTER_FAILURES": int(os.environ.get("WIREWATCH_REMOVAL_AFTER_FAILURES", "3")),
+    "REMOVAL_AFTER_HOURS": float(os.environ.get("WIREWATCH_REMOVAL_AFTER_HOURS", "48")),
 }
+
+# Accounts (docs/accounts.md). Private: every page, feed and API call needs a login or a token.
+WIREWATCH_PRIVATE = os.environ.get("WIREWATCH_PRIVATE") == "1"
+WIREWATCH_API_RATE_LIMIT = int(os.environ.get("WIREWATCH_API_RATE_LIMIT", "600"))  # requests per minute
+WIREWATCH_LOGIN_FAILURES = int(os.environ.get("WIREWATCH_LOGIN_FAILURES", "5"))
+WIREWATCH_LOGIN_LOCK_SECONDS = int(os.environ.get("WIREWATCH_LOGIN_LOCK_SECONDS", "900"))
+WIREWATCH_RESET_MIN_SECONDS = float(os.environ.get("WIREWATCH_RESET_MIN_SECONDS", "1.0"))
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:stream"
+LOGOUT_REDIRECT_URL = "accounts:login"
+HTTPS = os.environ.get("WIREWATCH_HTTPS") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+EMAIL_BACKEND = os.environ.get("WIREWATCH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("WIREWATCH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("WIREWATCH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("WIREWATCH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("WIREWATCH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("WIREWATCH_EMAIL_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("WIREWATCH_EMAIL_FROM", "wirewatch@localhost")

@@ -1,9 +1,13 @@
+from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("wirewatch.search.urls")),
     path("", include("wirewatch.entities.urls")),
     path("", include("wirewatch.accounts.urls")),
+    # Here rather than in accounts/urls.py: the admin needs its own top-level "admin" namespace.
+    path("admin/", admin.site.urls),
+    path("", include("wirewatch.feeds.urls")),
     path("api/v1/", include("wirewatch.api.urls")),
     path("", include("wirewatch.web.urls")),
 ]

@@ -237,6 +237,7 @@ class DemoSites:
             "listings": [base + edition.listing_path],
             "sitemaps": [base + edition.sitemap_path] if edition.sitemap else [],
             "rules": copy.deepcopy(LAYOUTS[edition.layout].rules),
-            "delay": 0.2,
-            "poll_interval": 30,
+            "delay": 0.1,
+            # poll about as often as the demo publishes, so the stream visibly grows, but never hammer
+            "poll_interval": int(max(5, min(60, self.new_article_every or 60))),
         }

@@ -15,9 +15,12 @@ rewrites), so the record still says what the server sent.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import logging
 import os
 import threading
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +34,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
+log = logging.getLogger(__name__)
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 
 _REWRITTEN = ("transfer-encoding", "content-encoding", "content-length")
@@ -166,6 +170,8 @@ class WarcWriter:
                     self._file = open(self.directory / (self._name + _OPEN_SUFFIX), "xb")  # noqa: SIM115
                 except FileExistsError:
                     continue
+                # Held until closed (or the process dies): recover_open_files() leaves a locked file alone.
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             self._write_warcinfo(self._file)
         return self._file
 
@@ -206,3 +212,65 @@ def read_record(directory: Path, location: WarcLocation) -> tuple[StatusAndHeade
             raise ValueError(f"no record {location.record_id} at {location.file}:{location.offset}")
         headers = record.http_headers or record.rec_headers
         return headers, record.content_stream().read()
+
+
+# -- crash recovery ------------------------------------------------------------------------------------------
+
+_READ_CHUNK = 1 << 20
+
+
+def complete_gzip_length(stream: BinaryIO) -> int:
+    """Bytes of ``stream`` (from its position) made of whole gzip members: what is left after a kill -9
+    mid-write is a member without its end (RFC 1952 §2.2: each member ends with CRC32 and ISIZE)."""
+    start = good = stream.tell()
+    position, decompressor, pending = start, None, b""
+    while chunk := pending or stream.read(_READ_CHUNK):
+        pending = b""
+        decompressor = decompressor or zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            decompressor.decompress(chunk)
+        except zlib.error:
+            return good
+        if decompressor.eof:
+            used = len(chunk) - len(decompressor.unused_data)
+            position += used
+            good, pending, decompressor = position, decompressor.unused_data, None
+        else:
+            position += len(chunk)
+    return good
+
+
+def member_is_complete(path: Path, offset: int) -> bool:
+    """Whether the gzip member starting at ``offset`` is whole (only the last one of a file can be cut)."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            while not decompressor.eof and (chunk := stream.read(_READ_CHUNK)):
+                decompressor.decompress(chunk)
+        except zlib.error:
+            return False
+        return decompressor.eof
+
+
+def recover_open_files(directory: Path | None = None) -> list[str]:
+    """Close what a crashed writer left: cut each unlocked ``*.warc.gz.open`` file after its last whole record
+    and give it its final name. Files another live writer holds (locked) are left alone. Returns the names."""
+    directory = Path(directory or settings.WARC_DIR)
+    recovered = []
+    for path in sorted(directory.glob(f"*.warc.gz{_OPEN_SUFFIX}")):
+        with open(path, "r+b") as stream:
+            try:
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a running writer's current file
+            keep = complete_gzip_length(stream)
+            if keep < os.fstat(stream.fileno()).st_size:
+                log.warning("%s: cut a partial last record (%d bytes kept)", path.name, keep)
+                stream.truncate(keep)
+            os.fsync(stream.fileno())
+        final = path.with_name(path.name.removesuffix(_OPEN_SUFFIX))
+        if not final.exists():
+            os.replace(path, final)
+            recovered.append(final.name)
+    return recovered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 import time
 
@@ -43,7 +44,16 @@ def run_demo(host: str = "127.0.0.1", port: int = 8000, new_article_every: float
         return 0
     finally:
         watcher.stop.set()
-        server.terminate()
-        server.wait(timeout=10)
+        stop_process(server)
         thread.join(timeout=10)
         sites.stop()
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Ask the server to stop; kill it if it has not within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

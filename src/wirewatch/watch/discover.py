@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from wirewatch.archive.listings import note_listing
 from wirewatch.archive.models import Article
 from wirewatch.discovery import Candidate, DiscoveryResult, parse_feed, parse_listing, parse_sitemap
 from wirewatch.fetching.client import FetchError, PoliteClient, Response
@@ -139,6 +140,7 @@ def discover_listings(client: PoliteClient, source: Source, found: Found) -> Non
             )
             if pages == 1:
                 _record(state, result, found)
+                note_listing(source, start, [c.url for c in result.candidates])
             else:
                 found.add(result.candidates)
             urls = [c.url for c in result.candidates]

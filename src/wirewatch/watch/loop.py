@@ -19,15 +19,17 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from wirewatch.fetching.client import PoliteClient
-from wirewatch.fetching.warc import WarcWriter
+from wirewatch.fetching.warc import WarcWriter, recover_open_files
 from wirewatch.sources.models import Source
 from wirewatch.watch.pipeline import PollReport, poll_source
+from wirewatch.watch.recheck import recheck_due_safely
 
 log = logging.getLogger(__name__)
 MAX_THREADS = 8
 
 
 def make_client() -> PoliteClient:
+    recover_open_files(settings.WARC_DIR)  # files a killed watcher left half-written: close them first
     return PoliteClient(warc=WarcWriter(settings.WARC_DIR, settings.WIREWATCH["WARC_MAX_BYTES"]))
 
 
@@ -52,9 +54,17 @@ def _poll_safely(client: PoliteClient, source: Source) -> PollReport:
         return PollReport(source.slug, errors=[message])
 
 
-def _poll_group(client: PoliteClient, sources: list[Source]) -> list[PollReport]:
+def _poll_and_recheck(client: PoliteClient, source: Source) -> PollReport:
+    """Poll, then re-check the source's due articles in the same thread: its host sees one request at a time."""
+    report = _poll_safely(client, source)
+    recheck_due_safely(client, source)
+    return report
+
+
+def _poll_group(client: PoliteClient, sources: list[Source], recheck: bool = False) -> list[PollReport]:
     try:
-        return [_poll_safely(client, source) for source in sources]
+        poll = _poll_and_recheck if recheck else _poll_safely
+        return [poll(client, source) for source in sources]
     finally:
         connection.close()  # each thread has its own connection: give it back
 
@@ -102,7 +112,7 @@ class Watcher:
                 close_old_connections()
                 self.running = {host: f for host, f in self.running.items() if not f.done()}
                 for host, group in self.due_groups().items():
-                    self.running[host] = pool.submit(_poll_group, self.client, group)
+                    self.running[host] = pool.submit(_poll_group, self.client, group, True)
                 self.stop.wait(self.tick)
         self.client.close()
         connection.close()

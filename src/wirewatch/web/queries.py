@@ -84,7 +84,9 @@ def of_source(source: Source, exclude_id: int | None = None) -> QuerySet[Article
 
 def article_with_version(pk: int) -> Article | None:
     """One article with its source and current version, or None."""
-    return Article.objects.select_related("source", "current_version").filter(pk=pk).first()
+    # The version's text and HTML live in blobs (archive/models.py): joined here, so the page stays one query.
+    related = ("source", "current_version", "current_version__text_blob", "current_version__html_blob")
+    return Article.objects.select_related(*related).filter(pk=pk).first()
 
 
 def stream_languages() -> list[str]:

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from wirewatch.accounts import reader
 from wirewatch.archive.models import Article
 from wirewatch.web import queries
 from wirewatch.web.paging import paginate
@@ -20,6 +21,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         "version": item.current_version,
         "rail": rail.items,
         "more_url": more_url(item, rail.next_cursor) if rail.next_cursor else None,
+        **reader.article_context(request, item),
     }
     return render(request, "web/article.html", context)
 

@@ -1,0 +1,153 @@
+"""Articles per second of ``watch --once`` on a local KCNA-layout source of 2,000 articles, with a baseline in the
+same run: fetching the same pages with plain httpx (no politeness, no parsing, no storage).
+
+    .venv/bin/python bench/ingest.py [--articles 2000]
+
+Runs three child processes against one local site (served from another process, on loopback): fetch-only,
+the watcher with the KCNA adapter rules, the watcher with the generic extractor (trafilatura) only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import free_port, fresh_data_dir, kcna_articles, setup_django  # noqa: E402
+
+from tests.sites.dprk_layouts import Item, juche_label, kcna_article_page, kcna_listing_page  # noqa: E402
+
+PER_PAGE = 50
+
+
+def build_site(count: int) -> dict[str, bytes]:
+    """The KCNA 2021-2025 layout: listing pages of 50, newest first, and one page per article."""
+    rows = kcna_articles(10_000)
+    pages, items = {}, []
+    for n in range(count):
+        row = rows[n % len(rows)]
+        path = f"/en/article/q/{n:064x}.kcmsf"
+        day = date(2024, 11, 1) - timedelta(days=n // 8)
+        title = row["headline"].split("\n")[0].strip() + ("" if n < len(rows) else f" ({n})")
+        pages[path] = kcna_article_page(title, row["story_text"]).encode()
+        items.append(Item(path, title, juche_label(day)))
+    for start in range(0, count, PER_PAGE):
+        number = start // PER_PAGE + 1
+        more = f"/en/category/articles/q/{number + 1}.kcmsf" if start + PER_PAGE < count else None
+        html = kcna_listing_page(items[start : start + PER_PAGE], next_href=more)
+        pages[f"/en/category/articles/q/{number}.kcmsf"] = html.encode()
+    return pages
+
+
+def serve(pages: dict[str, bytes], port: int) -> None:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            body = pages.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def fetch_only(base: str, paths: list[str]) -> dict:
+    started = time.perf_counter()
+    with httpx.Client() as client:
+        for path in paths:
+            client.get(base + path).raise_for_status()
+    return {"seconds": time.perf_counter() - started}
+
+
+def watch(base: str, count: int, rules: bool) -> dict:
+    fresh_data_dir("ingest")
+    setup_django(WIREWATCH_LISTING_MAX_PAGES="1000")
+    from wirewatch.sources.packs import pack_layouts
+    from wirewatch.sources.services import add_source
+    from wirewatch.watch.loop import run_once
+
+    layout = pack_layouts("dprk")["kcna-2021"]
+    add_source(
+        "KCNA",
+        "En",
+        "en",
+        listings=[f"{base}/en/category/articles/q/1.kcmsf"],
+        delay=0,
+        timezone="Asia/Pyongyang",
+        rules=layout if rules else {"listing": layout["listing"]},
+    )
+    started = time.perf_counter()
+    [report] = run_once()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "new": report.new_articles, "failed": len(report.failed)}
+
+
+def child(mode: str, base: str, count: int) -> None:
+    if mode == "fetch-only":
+        paths = list(build_site(count))
+        print(json.dumps(fetch_only(base, paths)))
+    else:
+        print(json.dumps(watch(base, count, rules=mode == "rules")))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "BASE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child[0], args.child[1], args.articles)
+    port = free_port()
+    site = multiprocessing.Process(target=serve, args=(build_site(args.articles), port), daemon=True)
+    site.start()
+    time.sleep(0.5)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        results = {mode: run_child(mode, base, args.articles) for mode in ("fetch-only", "rules", "generic")}
+    finally:
+        site.terminate()
+    report(results, args.articles)
+
+
+def run_child(mode: str, base: str, count: int) -> dict:
+    command = [sys.executable, __file__, "--articles", str(count), "--child", mode, base]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=3600).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def report(results: dict, count: int) -> None:
+    base = count / results["fetch-only"]["seconds"]
+    print(f"{count} KCNA-layout articles on loopback")
+    print(f"{'fetch only (httpx, baseline)':38} {base:8.1f} pages/s  ratio 1.00")
+    for mode in ("rules", "generic"):
+        r = results[mode]
+        rate = r["new"] / r["seconds"]
+        label = f"watch --once, {'KCNA adapter rules' if mode == 'rules' else 'generic extractor only'}"
+        print(
+            f"{label:38} {rate:8.1f} articles/s  ratio {rate / base:.2f}  ({r['new']} stored, {r['failed']} failed)"
+        )
+    ratio = (results["rules"]["new"] / results["rules"]["seconds"]) / (
+        results["generic"]["new"] / results["generic"]["seconds"]
+    )
+    print(f"adapter path vs generic-only: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
