@@ -192,3 +192,30 @@ def test_is_missing_title_for_empty_generic_or_site_name_titles(title):
 
 def test_is_missing_title_false_for_a_real_headline():
     assert not is_missing_title("National Flag Hoisted on New Year", site_names=("Naenara",))
+
+
+def test_a_listing_teaser_that_repeats_the_dateline_is_not_taken_as_a_headline():
+    from wirewatch.extraction import extract_article
+
+    page = (
+        "<html><head><title>Portal</title><meta property='og:site_name' content='Portal'></head><body><article><p>Pyongyang, November 27 (Demo) -- "
+        "Teachers in Haeryong County held a seminar on renewable energy.</p><p>More than 420 people took part "
+        "in the work over 27 days, and the project involved 33 work teams.</p></article></body></html>"
+    )
+    found = extract_article(
+        page,
+        "http://127.0.0.1/en/1",
+        language="en",
+        listing_title="Pyongyang, November 27 (Demo) -- Teachers in Haeryong County held a seminar",
+    )
+    assert found.title_is_lead
+    assert found.title == "Teachers in Haeryong County held a seminar on renewable energy."
+
+
+def test_a_mixed_case_agency_dateline_needs_its_dash_to_be_dropped():
+    from wirewatch.extraction.headline import strip_dateline
+
+    assert strip_dateline("Beijing, May 7 (Xinhua) -- Talks opened.") == "Talks opened."
+    assert (
+        strip_dateline("On May 7 (Monday) he visited the farm.") == "On May 7 (Monday) he visited the farm."
+    )

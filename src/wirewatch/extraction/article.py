@@ -176,7 +176,7 @@ def _title(
 
 def _is_teaser(listed: str, text: str) -> bool:
     """True when the listing's "title" is only the start of the body (a teaser, like the seed page's rail)."""
-    key = " ".join(listed.rstrip(".…").split()).casefold()
+    key = " ".join(strip_dateline(listed).rstrip(".…").split()).casefold()
     start = " ".join(strip_dateline(text[: len(listed) + 200]).split()).casefold()
     return bool(key) and start.startswith(key)
 
