@@ -1,0 +1,96 @@
+"""The fetcher's per-host politeness, shared through Redis by every worker process on every host.
+
+Same rules as fetching/limiter.py (one request in flight per host, ``delay`` seconds from the end of one to the
+start of the next, bans remembered), but the lock and the times live in Redis, so they hold across processes.
+Times come from the Redis server's clock (TIME), so hosts with skewed clocks still agree on the gaps.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import redis
+from django.conf import settings
+
+from wirewatch.fetching.limiter import HostLimiter
+
+# How long a host's lock outlives a worker that died holding it. Longer than any request can take (the
+# fetch deadline plus retry waits), so a live worker's slot never expires under it.
+LOCK_TTL = 900
+# "Set the ban only if it is later than the one stored" must be atomic: two workers may ban the same host.
+_LATER_BAN = """
+local old = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > old then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+return 1
+"""
+
+
+def connect(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=30, health_check_interval=30)
+
+
+class RedisHostLimiter(HostLimiter):
+    """A HostLimiter whose per-host slot is a Redis lock with a TTL, and whose clock is the Redis server's."""
+
+    def __init__(self, client: redis.Redis, poll: float = 0.02) -> None:
+        super().__init__(clock=self._redis_clock)
+        self.redis = client
+        self.poll = poll
+        self._ban = client.register_script(_LATER_BAN)
+
+    def _redis_clock(self) -> float:
+        seconds, micros = self.redis.time()
+        return seconds + micros / 1_000_000
+
+    def _key(self, kind: str, host: str) -> str:
+        return f"{settings.REDIS_PREFIX}:politeness:{kind}:{host}"
+
+    def _stored(self, kind: str, host: str) -> float:
+        value = self.redis.get(self._key(kind, host))
+        return float(value) if value is not None else float("-inf")
+
+    def blocked_for(self, host: str) -> float:
+        return max(0.0, self._stored("ban", host) - self._clock())
+
+    def block(self, host: str, seconds: float) -> None:
+        until = self._clock() + seconds
+        self._ban(keys=[self._key("ban", host)], args=[repr(until), int(seconds) + 60])
+
+    @contextmanager
+    def slot(self, host: str, delay: float, max_wait: float) -> Iterator[None]:
+        self._fail_if_blocked(host, max_wait)
+        lock = self.redis.lock(self._key("lock", host), timeout=LOCK_TTL, sleep=self.poll)
+        lock.acquire(token=uuid.uuid4().hex)
+        try:
+            self._fail_if_blocked(host, max_wait)
+            start = max(self._stored("end", host) + delay, self._stored("ban", host))
+            if (pause := start - self._clock()) > 0:
+                time.sleep(pause)
+            try:
+                yield
+            finally:
+                # Kept a day: longer than any delay, so an idle host's key does not linger for ever.
+                self.redis.set(self._key("end", host), repr(self._clock()), ex=86400)
+        finally:
+            _release(lock)
+
+
+@contextmanager
+def exclusive(client: redis.Redis, name: str, ttl: float) -> Iterator[bool]:
+    """Try to take the lock ``name`` without waiting; yields whether we hold it (released on exit)."""
+    lock = client.lock(f"{settings.REDIS_PREFIX}:lock:{name}", timeout=ttl)
+    held = lock.acquire(blocking=False)
+    try:
+        yield held
+    finally:
+        if held:
+            _release(lock)
+
+
+def _release(lock: redis.lock.Lock) -> None:
+    """Release, unless the TTL ran out first (then it is no longer ours, and there is nothing to give back)."""
+    with suppress(redis.exceptions.LockError):
+        lock.release()

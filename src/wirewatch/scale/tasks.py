@@ -1,0 +1,117 @@
+"""The work of scale-out mode as Dramatiq actors: the same stage functions as `wirewatch watch`, queued.
+
+``poll`` runs watch/pipeline.py's poll_source with a ``fetch_all`` that queues one ``fetch`` per new article
+instead of fetching in the poll's thread; ``fetch`` runs pipeline.fetch_article. Workers on any host take
+messages from Redis; the fetcher's RedisHostLimiter keeps each source host at one request in flight with the
+source's delay between requests, whichever worker sends them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+from datetime import datetime
+from functools import cache
+
+import dramatiq
+import redis
+from django.conf import settings
+from django.db import close_old_connections
+from dramatiq.brokers.redis import RedisBroker
+
+from wirewatch.discovery import Candidate
+from wirewatch.fetching.client import PoliteClient
+from wirewatch.fetching.warc import WarcWriter, recover_open_files
+from wirewatch.scale.limiter import RedisHostLimiter, connect, exclusive
+from wirewatch.sources.models import Source
+from wirewatch.watch.discover import known_urls
+from wirewatch.watch.loop import _poll_safely
+from wirewatch.watch.pipeline import PollReport, fetch_article
+from wirewatch.watch.recheck import recheck_due_safely
+
+log = logging.getLogger(__name__)
+NAMESPACE = f"{settings.REDIS_PREFIX}-tasks"
+ARTICLE_LOCK_TTL = 900  # seconds; a fetch that outlives it has hung, and another worker may take the URL
+POLL_LOCK_TTL = 3600  # a poll includes the source's due re-checks, each a polite fetch
+HOUR_MS = 3_600_000
+
+
+def redis_url() -> str:
+    if not settings.REDIS_URL:
+        raise RuntimeError("scale-out mode needs REDIS_URL (see docs/deploy.md)")
+    return settings.REDIS_URL
+
+
+broker = RedisBroker(url=settings.REDIS_URL or "redis://127.0.0.1:6379/0", namespace=NAMESPACE)
+dramatiq.set_broker(broker)
+
+
+@cache
+def redis_client() -> redis.Redis:  # one connection pool per process, shared by its worker threads
+    return connect(redis_url())
+
+
+@cache
+def shared_client() -> PoliteClient:
+    """One fetcher per worker process (thread-safe); its limiter is shared with every other worker."""
+    recover_open_files(
+        settings.WARC_DIR
+    )  # files a killed worker left half-written (live writers' are locked)
+    warc = WarcWriter(settings.WARC_DIR, settings.WIREWATCH["WARC_MAX_BYTES"], prefix=f"wirewatch-{_node()}")
+    return PoliteClient(warc=warc, limiter=RedisHostLimiter(redis_client()))
+
+
+def _node() -> str:
+    """This worker's WARC file prefix: files of workers sharing a directory (or a bucket) never collide."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def queue_fetches(
+    client: PoliteClient, source: Source, candidates: list[Candidate], report: PollReport
+) -> int:
+    """poll_source's ``fetch_all`` in scale-out mode: one message per article, oldest first."""
+    for candidate in candidates:
+        published = candidate.published.isoformat() if candidate.published else None
+        fetch.send(source.pk, candidate.url, published, candidate.title)
+    report.new_articles = len(candidates)  # queued, not yet stored: the status line says "N new of M"
+    return 0
+
+
+@dramatiq.actor(queue_name="poll", max_retries=0, time_limit=HOUR_MS)
+def poll(source_id: int) -> None:
+    """Discover a source's new articles and queue them; then re-check its due articles (as the watcher does)."""
+    close_old_connections()
+    try:
+        source = Source.objects.filter(pk=source_id, enabled=True).first()
+        if source is None:
+            return
+        with exclusive(redis_client(), f"poll:{source_id}", POLL_LOCK_TTL) as held:
+            if not held:  # another worker is polling it right now
+                return
+            _poll_safely(shared_client(), source, fetch_all=queue_fetches)
+            recheck_due_safely(shared_client(), source)
+    finally:
+        close_old_connections()
+
+
+@dramatiq.actor(queue_name="fetch", max_retries=3, time_limit=HOUR_MS)
+def fetch(source_id: int, url: str, published: str | None, title: str | None) -> None:
+    """Fetch, extract and store one article, unless another worker holds it or it is already stored."""
+    close_old_connections()
+    try:
+        source = Source.objects.filter(pk=source_id).first()
+        if source is None:
+            return
+        key = hashlib.sha256(f"{source_id} {url}".encode()).hexdigest()
+        with exclusive(redis_client(), f"article:{key}", ARTICLE_LOCK_TTL) as held:
+            # Checked under the lock: a message queued twice (two polls) finds the first one's stored article.
+            if not held or known_urls(source, [url]):
+                return
+            when = datetime.fromisoformat(published) if published else None
+            outcome = fetch_article(shared_client(), source, Candidate(url, when, title))
+            if outcome.error:
+                log.warning("fetch failed: %s", outcome.error)
+    finally:
+        close_old_connections()

@@ -1,0 +1,175 @@
+"""The search index on PostgreSQL: tsvector columns with GIN indexes, fed with the same tokens as FTS5.
+
+Same interface and same answers as the SQLite backend (backend.py): articles are analysed by analysis.py (kiwi
+for Korean, bigrams for Chinese/Japanese, Snowball stems), and queries are compiled by compile.py. We never let
+PostgreSQL's text parser or dictionaries near our tokens: documents are written as tsvector literals and query
+terms as tsquery literals (https://www.postgresql.org/docs/current/datatype-textsearch.html), so each of our
+tokens is one lexeme, exactly as FTS5's 'ascii' tokenizer keeps them.
+
+The compiled MATCH expression (FTS5 syntax, built only by compile.py, never by users) is translated leaf by
+leaf: ``{title body} : "a b"`` becomes ``exact @@ 'a' <-> 'b'``, ``"a"*`` a prefix lexeme ``'a':*``. The column
+groups map to three tsvectors: exact (title, body), folded (title_f, body_f: dueum-folded) and uni (one CJK
+character per token). Titles are labelled A and bodies D, and ts_rank weighs A four times D, as bm25 does.
+
+Known difference: tsvector positions stop at 16,383, so in an article longer than that, a phrase near the end
+may match words that are not adjacent (FTS5 has no such limit). Prefix queries use the GIN index too (':*').
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from wirewatch.archive.models import Article, Version
+from wirewatch.search.analysis import Indexed, index_document
+from wirewatch.search.backend import (
+    SearchPage,
+    _decode_relevance_cursor,
+    _relevance_cursor,
+    _with_related,
+    filtered_articles,
+)
+from wirewatch.search.compile import compile_query
+from wirewatch.search.query import Filters, ParsedQuery
+from wirewatch.web.paging import paginate
+
+TABLE = "search_pgindex"
+COLUMNS = {"{title body}": "exact", "{title_f body_f}": "folded", "{uni}": "uni"}
+MAX_POSITION = 16383  # tsvector's limit (positions above are stored as this)
+MAX_LEXEME_BYTES = 2046  # tsvector's limit is 2 KiB; no query term can be that long anyway
+RANK_WEIGHTS = "'{0.25, 0.25, 0.25, 1.0}'"  # D, C, B, A: a title hit counts four times a body hit
+_FTS_TOKEN = re.compile(r'\s*(\{[^}]*\}\s*:\s*"(?:[^"]|"")*"\*?|\(|\)|AND\b|OR\b|NOT\b)')
+_LEAF = re.compile(r'(\{[^}]*\})\s*:\s*"((?:[^"]|"")*)"(\*?)')
+
+
+def _lexeme(token: str) -> str:
+    """A quoted tsvector/tsquery lexeme: ' doubled, \\ escaped (the input syntax's two special characters)."""
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _vector(title: str, body: str) -> str:
+    """A tsvector literal of two token streams: title lexemes labelled A, body D, a gap between them so that
+    no phrase can run from the title into the body (FTS5 columns are separate)."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for stream, label in ((title, "A"), (body, "")):
+        for token in stream.split():
+            position = min(position + 1, MAX_POSITION)
+            if len(token.encode()) <= MAX_LEXEME_BYTES:
+                positions.setdefault(token, []).append(f"{position}{label}")
+        position += 1
+    return " ".join(f"{_lexeme(token)}:{','.join(where)}" for token, where in positions.items())
+
+
+def _tsquery(phrase: str, prefix: bool) -> str:
+    tokens = phrase.replace('""', '"').split()
+    query = " <-> ".join(_lexeme(token) for token in tokens) or "''"
+    return query + ":*" if prefix and len(tokens) == 1 else query
+
+
+def translate(match: str) -> tuple[str, list[str], list[tuple[str, str]]]:
+    """The FTS5 expression as an SQL condition on the index table, its parameters, and (column, tsquery) of
+    each leaf for ranking. Raises ValueError on anything compile.py does not produce."""
+    sql, params, leaves, at = [], [], [], 0
+    while at < len(match.rstrip()):
+        found = _FTS_TOKEN.match(match, at)
+        if not found:
+            raise ValueError(f"unexpected search expression at {at}")
+        token, at = found.group(1), found.end()
+        if leaf := _LEAF.fullmatch(token):
+            column = COLUMNS[re.sub(r"\s+", " ", leaf.group(1))]
+            query = _tsquery(leaf.group(2), bool(leaf.group(3)))
+            sql.append(f"{column} @@ %s::tsquery")
+            params.append(query)
+            leaves.append((column, query))
+        else:
+            sql.append("AND NOT" if token == "NOT" else token)
+    return " ".join(sql), params, leaves
+
+
+class PostgresBackend:
+    """tsvector/GIN over our token streams; article_id = article id. Filters and order as in SQLiteBackend."""
+
+    def index(self, article: Article, version: Version) -> None:
+        self.index_many([(article.pk, index_document(version.title, version.text))])
+
+    def index_many(self, documents: list[tuple[int, Indexed]]) -> None:
+        rows = [
+            [
+                pk,
+                _vector(d.title, d.body),
+                _vector(d.title_folded, d.body_folded),
+                _vector("", d.unigrams),
+            ]
+            for pk, d in documents
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (article_id, exact, folded, uni) "
+                "VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector) ON CONFLICT (article_id) DO UPDATE "
+                "SET exact = EXCLUDED.exact, folded = EXCLUDED.folded, uni = EXCLUDED.uni",
+                rows,
+            )
+
+    def delete(self, article_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE article_id = %s", [article_id])
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+    def matching(self, match: str) -> RawSQL:
+        """The ids of the articles ``match`` (compile.py's expression) finds, as a subquery."""
+        condition, params, _ = translate(match)
+        return RawSQL(f"SELECT article_id FROM {TABLE} WHERE {condition}", params)
+
+    def search(
+        self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
+    ) -> SearchPage:
+        match = compile_query(query.tree, dueum)[0] if query.tree is not None else None
+        articles = filtered_articles(query.filters)
+        if match is None:
+            page = paginate(articles.select_related("source", "current_version__text_blob"), cursor, limit)
+            return SearchPage(page.items, page.next_cursor)
+        if sort == "relevance":
+            return self._by_relevance(match, query.filters, cursor, limit)
+        matched = articles.filter(id__in=self.matching(match))
+        page = paginate(matched.select_related("source", "current_version__text_blob"), cursor, limit)
+        return SearchPage(page.items, page.next_cursor)
+
+    def _by_relevance(self, match: str, filters: Filters, cursor: str | None, limit: int) -> SearchPage:
+        condition, params, leaves = translate(match)
+        # Lower is better, as with bm25, so that the cursor means the same on both backends.
+        score = (
+            "-("
+            + " + ".join(f"ts_rank({RANK_WEIGHTS}, {col}, %s::tsquery)" for col, _ in leaves)
+            + ")::float8"
+        )
+        score_params = [query for _, query in leaves]
+        where, where_params = "", []
+        if filters != Filters():
+            subquery, subparams = (
+                filtered_articles(filters).values("id").query.get_compiler("default").as_sql()
+            )
+            where, where_params = f"AND article_id IN ({subquery})", list(subparams)
+        if cursor:
+            value, pk = _decode_relevance_cursor(cursor)
+            where += f" AND ({score} > %s OR ({score} = %s AND article_id > %s))"
+            where_params += [*score_params, value, *score_params, value, pk]
+        sql = (
+            f"SELECT article_id, {score} AS score FROM {TABLE} WHERE ({condition}) {where} "
+            f"ORDER BY score, article_id LIMIT %s"
+        )
+        rows = self._rows(sql, [*score_params, *params, *where_params, limit + 1])
+        items = _with_related([row[0] for row in rows[:limit]])
+        last = rows[limit - 1] if len(rows) > limit else None
+        return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
+
+    def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with connection.cursor() as db:
+            db.execute(sql, params)
+            return db.fetchall()
