@@ -26,6 +26,8 @@ def fresh_data_dir(name: str) -> Path:
 def setup_django(**settings_env: str) -> None:
     """Set up Django on the current data directory (call fresh_data_dir first) and migrate."""
     os.environ.update(settings_env)
+    # Benchmark sources are on loopback, which the SSRF guard refuses unless allowed (fetching/guard.py).
+    os.environ.setdefault("WIREWATCH_ALLOW_INTERNAL_SOURCES", "127.0.0.0/8")
     sys.path.insert(0, str(ROOT))
     from wirewatch.cli import setup
 
@@ -46,12 +48,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wrk(url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2) -> dict:
+def wrk(
+    url: str, *, connections: int = 64, seconds: int = 10, threads: int = 2, headers: dict | None = None
+) -> dict:
     """Run wrk on loopback, bounded in time; return requests/s and latency percentiles in ms."""
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s", url]
+        + [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")],
         capture_output=True,
         text=True,
         check=True,

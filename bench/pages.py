@@ -1,14 +1,19 @@
-"""Pages per second of the article page, the stream and the API under wrk, against nginx serving a saved copy of
-the same article page as a static file (this machine's physical limit), measured in the same run.
+"""Pages per second of the article page, the stream, a source page and the API under wrk, against nginx serving a
+saved copy of the same article page as a static file (this machine's physical limit), against the same page
+rendered on every request (cache off) and against gunicorn, all measured in the same run; then freshness: how
+long a newly stored article takes to appear in the cached rail of another article of its source.
 
     .venv/bin/python bench/pages.py [--articles 2000] [--seconds 10] [--connections 64] [--workers 2]
 
-Needs wrk and nginx (Debian: apt-get install wrk nginx-light). Everything runs on loopback and stops by itself.
+Needs wrk and nginx (Debian: apt-get install wrk nginx-light); gunicorn in the venv for the server comparison
+(skipped when missing). Everything runs on loopback and stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -27,23 +32,27 @@ worker_processes 2; daemon off; pid {dir}/nginx.pid; error_log {dir}/error.log;
 events {{ worker_connections 1024; }}
 http {{ access_log off; server {{ listen 127.0.0.1:{port}; root {dir}; location / {{ default_type text/html; }} }} }}
 """
+START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def populate(count: int) -> int:
+def populate(count: int):
     """Store ``count`` KCNA articles straight through the archive (no HTTP): the pages' data set."""
     from wirewatch.archive.store import store_extracted
-    from wirewatch.extraction import extract_article
     from wirewatch.sources.services import add_source
 
     source = add_source("KCNA", "En", "en", listings=["http://127.0.0.1:9/"], timezone="Asia/Pyongyang")
-    start = datetime(2024, 1, 1, tzinfo=UTC)
     last = None
     for n, row in enumerate(kcna_articles(count)):
-        paragraphs = "".join(f"<p>{p}</p>" for p in row["story_text"].split("\n"))
-        html = f"<html><body><h1>{row['headline']}</h1><article>{paragraphs}</article></body></html>"
-        extracted = extract_article(html, row["link"], language="en", listing_date=start + timedelta(hours=n))
-        last = store_extracted(source, row["link"], extracted).article
-    return last.pk
+        last = store_extracted(source, row["link"], extracted_row(row, START + timedelta(hours=n))).article
+    return source, last.pk
+
+
+def extracted_row(row: dict, published: datetime):
+    from wirewatch.extraction import extract_article
+
+    paragraphs = "".join(f"<p>{p}</p>" for p in row["story_text"].split("\n"))
+    html = f"<html><body><h1>{row['headline']}</h1><article>{paragraphs}</article></body></html>"
+    return extract_article(html, row["link"], language="en", listing_date=published)
 
 
 def start_nginx(directory: Path, port: int) -> subprocess.Popen:
@@ -52,8 +61,25 @@ def start_nginx(directory: Path, port: int) -> subprocess.Popen:
     return subprocess.Popen([nginx, "-c", str(directory / "nginx.conf"), "-e", str(directory / "error.log")])
 
 
+def start_granian(port: int, workers: int, **env: str) -> subprocess.Popen:
+    from wirewatch.serving.server import collect_static, server_command, server_environment
+
+    collect_static()
+    return subprocess.Popen(server_command("127.0.0.1", port, workers), env={**server_environment(), **env})
+
+
+def start_gunicorn(port: int, workers: int) -> subprocess.Popen | None:
+    if importlib.util.find_spec("gunicorn") is None:
+        return None
+    from wirewatch.serving.server import server_environment
+
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{port}"]
+    command += ["--log-level", "warning", "wirewatch.wsgi:application"]
+    return subprocess.Popen(command, env=server_environment())
+
+
 def wait_for(url: str) -> None:
-    for _ in range(200):
+    for _ in range(300):
         try:
             if httpx.get(url, timeout=2).status_code < 500:
                 return
@@ -61,6 +87,21 @@ def wait_for(url: str) -> None:
             pass
         time.sleep(0.1)
     sys.exit(f"{url} did not come up")
+
+
+def freshness(source, base: str, article_id: int) -> float:
+    """Seconds from storing a new article to its title showing in the rail of another (cached) article page."""
+    from wirewatch.archive.store import store_extracted
+
+    row = {"link": "http://127.0.0.1:9/fresh", "headline": "", "story_text": "A fresh item for the rail."}
+    extracted = extracted_row(row, START + timedelta(days=3650))
+    httpx.get(f"{base}/articles/{article_id}/")  # cached before
+    started = time.perf_counter()
+    store_extracted(source, row["link"], extracted)
+    while "A fresh item for the rail" not in httpx.get(f"{base}/articles/{article_id}/").text:
+        if time.perf_counter() - started > 30:
+            return float("inf")
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -71,47 +112,61 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     fresh_data_dir("pages")
-    setup_django()
-    article_id = populate(args.articles)
-    from wirewatch.serving.server import start_server
-
-    app_port, static_port = free_port(), free_port()
-    server = start_server("127.0.0.1", app_port, args.workers)
+    # wrk from one address would hit the API rate limit (600/min) within a second: lift it for the run.
+    setup_django(WIREWATCH_API_RATE_LIMIT="1000000000")
+    source, article_id = populate(args.articles)
+    ports = {name: free_port() for name in ("app", "uncached", "gunicorn", "static")}
+    processes = [
+        start_granian(ports["app"], args.workers),
+        start_granian(ports["uncached"], args.workers, WIREWATCH_CACHE="off"),
+    ]
+    gunicorn = start_gunicorn(ports["gunicorn"], args.workers)
+    processes += [gunicorn] if gunicorn else []
     static_dir = Path(tempfile.mkdtemp(prefix="wirewatch-bench-static-"))
-    nginx = None
+    static_dir.chmod(0o755)  # nginx's workers run as another user: they must read the copy
     try:
-        base = f"http://127.0.0.1:{app_port}"
-        wait_for(f"{base}/articles/{article_id}/")
-        (static_dir / "article.html").write_bytes(httpx.get(f"{base}/articles/{article_id}/").content)
-        nginx = start_nginx(static_dir, static_port)
-        wait_for(f"http://127.0.0.1:{static_port}/article.html")
-        run(
-            args,
-            {
-                "nginx static copy of the article page": f"http://127.0.0.1:{static_port}/article.html",
-                "article page": f"{base}/articles/{article_id}/",
-                "newstream": f"{base}/",
-                "API article list": f"{base}/api/v1/articles",
-            },
+        base, page = f"http://127.0.0.1:{ports['app']}", f"/articles/{article_id}/"
+        waiting = ["app", "uncached"] + (["gunicorn"] if gunicorn else [])
+        for name in waiting:
+            wait_for(f"http://127.0.0.1:{ports[name]}{page}")
+        (static_dir / "article.html").write_bytes(httpx.get(base + page).content)
+        (static_dir / "article.html").chmod(0o644)
+        processes.append(start_nginx(static_dir, ports["static"]))
+        wait_for(f"http://127.0.0.1:{ports['static']}/article.html")
+        etag = httpx.get(base + page).headers["ETag"]
+        urls = {
+            "nginx static copy of the article page": (f"http://127.0.0.1:{ports['static']}/article.html", {}),
+            "article page (granian, cached)": (base + page, {}),
+            "article page 304 (If-None-Match)": (base + page, {"If-None-Match": etag}),
+            "article page (granian, cache off)": (f"http://127.0.0.1:{ports['uncached']}{page}", {}),
+            "newstream": (f"{base}/", {}),
+            "source page": (f"{base}/sources/{source.slug}/", {}),
+            "API article list": (f"{base}/api/v1/articles", {}),
+        }
+        if gunicorn:
+            urls["article page (gunicorn sync, cached)"] = (f"http://127.0.0.1:{ports['gunicorn']}{page}", {})
+        run(args, urls)
+        print(
+            f"freshness: new article in a cached rail after {freshness(source, base, article_id) * 1000:.0f} ms"
         )
     finally:
-        for process in (server, nginx):
-            if process:
-                process.terminate()
-                process.wait(timeout=10)
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
 
 
-def run(args: argparse.Namespace, urls: dict[str, str]) -> None:
+def run(args: argparse.Namespace, urls: dict[str, tuple[str, dict]]) -> None:
     print(
-        f"wrk -c{args.connections} -d{args.seconds}s, {args.workers} granian workers, {args.articles} articles"
+        f"wrk -c{args.connections} -d{args.seconds}s, {args.workers} workers, {args.articles} articles, "
+        f"{os.cpu_count()} CPUs"
     )
     baseline = None
-    for label, url in urls.items():
-        result = wrk(url, connections=args.connections, seconds=args.seconds)
+    for label, (url, headers) in urls.items():
+        result = wrk(url, connections=args.connections, seconds=args.seconds, headers=headers)
         baseline = baseline or result["rps"]
         print(
             f"{label:40} {result['rps']:9.0f} req/s  ratio {result['rps'] / baseline:5.2f}  "
-            f"p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms  non-2xx {result['non_2xx']}"
+            f"p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms  non-2xx/3xx {result['non_2xx']}"
         )
 
 

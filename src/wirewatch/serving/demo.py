@@ -7,6 +7,7 @@ import subprocess
 import threading
 import time
 
+from django.conf import settings
 from django.utils import timezone
 
 from wirewatch.serving.server import start_server
@@ -27,6 +28,8 @@ def register_demo_sources(definitions: list[dict]) -> list[Source]:
 def run_demo(host: str = "127.0.0.1", port: int = 8000, new_article_every: float = 20.0) -> int:
     from wirewatch.demo.sites import DemoSites
 
+    # The demo's sources are on loopback, which the SSRF guard refuses unless allowed (fetching/guard.py).
+    settings.WIREWATCH_ALLOW_INTERNAL_SOURCES = [*settings.WIREWATCH_ALLOW_INTERNAL_SOURCES, "127.0.0.1/32"]
     sites = DemoSites(new_article_every=new_article_every)
     sites.start()
     sources = register_demo_sources(sites.sources())

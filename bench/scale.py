@@ -1,0 +1,156 @@
+"""Article-page, stream and search latency as the archive grows: 10k, 100k, 1M articles, with the 10k figures
+as the baseline of the ratios (goal: flat within 20% from 10k to 1M), and this process's memory.
+
+    .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--requests 300] [--search-max 100000]
+
+The first 200 KCNA articles go through the real store path (versions, blobs, search index); the rest are SQL
+bulk copies of them (new ids, URLs and dates, same text blobs), doubling until each size is reached — the
+pipeline would take hours for a million. Search index rows are copied up to --search-max articles (the FTS
+index of a million full KCNA texts is gigabytes): searches beyond it run over that many indexed articles.
+Requests go through the real WSGI entry point in process (wirewatch.wsgi.application, fast path included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import fresh_data_dir, kcna_articles, setup_django  # noqa: E402
+
+SEED = 200
+_ARTICLE_COLUMNS = (
+    "url, first_seen, last_seen, title, title_is_lead, language, published, published_is_estimate, "
+    "published_from, version_count, removed_at, source_id, superseded_at"
+)
+_VERSION_COLUMNS = (
+    "number, fetched_at, title, title_is_lead, byline, language, published, published_from, extracted_by, "
+    "content_hash, fetch_id, html_blob_id, text_blob_id"
+)
+
+
+def seed() -> None:
+    from pages import extracted_row  # the pages benchmark's page builder
+
+    from wirewatch.archive.store import store_extracted
+    from wirewatch.sources.services import add_source
+
+    sources = [
+        add_source(f"KCNA {n}", "En", "en", listings=[f"http://127.0.0.1:9/{n}/"], timezone="Asia/Pyongyang")
+        for n in range(4)
+    ]
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for n, row in enumerate(kcna_articles(SEED)):
+        store_extracted(sources[n % 4], row["link"], extracted_row(row, start + timedelta(hours=n)))
+
+
+def grow(target: int, search_max: int) -> None:
+    """Double the articles (with their versions and index rows) by SQL copies until there are ``target``."""
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        while (count := _count(cursor)) < target:
+            copy = min(count, target - count)
+            with transaction.atomic():
+                _copy(cursor, count, copy, index=count + copy <= search_max)
+
+
+def _count(cursor) -> int:
+    cursor.execute("SELECT MAX(id) FROM archive_article")
+    return cursor.fetchone()[0]
+
+
+def _copy(cursor, offset: int, copy: int, index: bool) -> None:
+    # Ids stay dense (1..N articles, one version each), so id + offset names the copy of each row.
+    cursor.execute(
+        f"INSERT INTO archive_article (id, {_ARTICLE_COLUMNS}, current_version_id) "
+        f"SELECT id + {offset}, url || '#' || (id + {offset}), first_seen, last_seen, title, title_is_lead, "
+        f"language, datetime(published, '-{offset} minutes'), published_is_estimate, published_from, "
+        f"version_count, removed_at, source_id, superseded_at, current_version_id + {offset} "
+        f"FROM archive_article WHERE id <= {copy}"
+    )
+    cursor.execute(
+        f"INSERT INTO archive_version (id, article_id, {_VERSION_COLUMNS}) "
+        f"SELECT id + {offset}, article_id + {offset}, {_VERSION_COLUMNS} FROM archive_version WHERE id <= {copy}"
+    )
+    if index:
+        cursor.execute(
+            "INSERT INTO search_index (rowid, title, body, title_f, body_f, uni) "
+            f"SELECT rowid + {offset}, title, body, title_f, body_f, uni FROM search_index WHERE rowid <= {copy}"
+        )
+
+
+def timings(client, paths: list[str]) -> dict:
+    times = []
+    for path in paths:
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    times.sort()
+    return {"p50": statistics.median(times), "p99": times[int(len(times) * 0.99) - 1]}
+
+
+def measure(client, size: int, requests: int) -> dict:
+    ids = random.Random(size).sample(range(1, size + 1), requests)
+    article_paths = [f"/articles/{pk}/" for pk in ids]
+    return {
+        "article page, first view": timings(client, article_paths),
+        "article page, cached": timings(client, article_paths),
+        "stream, first page": timings(client, ["/"] * 20),
+        "stream, 5th page": timings(client, [_fifth_page(client)] * 10),
+        "search 'delegation'": timings(client, ["/api/v1/search?q=delegation"] * 20),
+        "search 'Kim Jong Un' by date": timings(
+            client, ["/api/v1/search?q=%22Kim+Jong+Un%22&sort=date"] * 20
+        ),
+    }
+
+
+def _fifth_page(client) -> str:
+    """The stream after four pages: its cursor, found through the API's paging (same keyset)."""
+    cursor = ""
+    for _ in range(4):
+        cursor = client.get("/api/v1/articles", params={"cursor": cursor} if cursor else {}).json()["next"]
+    return f"/?cursor={cursor}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--search-max", type=int, default=100000)
+    args = parser.parse_args()
+    fresh_data_dir("scale")
+    setup_django(WIREWATCH_API_RATE_LIMIT="1000000000")
+    import httpx
+
+    from wirewatch.wsgi import application
+
+    seed()
+    baseline = None
+    with httpx.Client(transport=httpx.WSGITransport(app=application), base_url="http://127.0.0.1") as client:
+        for size in (int(s) for s in args.sizes.split(",")):
+            started = time.perf_counter()
+            grow(size, args.search_max)
+            print(f"\n{size} articles (grown in {time.perf_counter() - started:.0f} s)")
+            results = measure(client, size, args.requests)
+            baseline = baseline or results
+            for label, result in results.items():
+                ratio = result["p50"] / baseline[label]["p50"]
+                print(
+                    f"  {label:32} p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms  ratio {ratio:5.2f}"
+                )
+            print(
+                f"  max RSS of this process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+            )
+
+
+if __name__ == "__main__":
+    main()
