@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench-ingest bench-pages clean
+.PHONY: run test test-scale lint format bench-ingest bench-pages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,6 +23,12 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The same suite on PostgreSQL + Redis (scale-out mode, docs/deploy.md); .ci/run starts both first.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wirewatch
+SCALE_REDIS_URL ?= redis://127.0.0.1:6379/0
+test-scale: $(STAMP)
+	DATABASE_URL=$(SCALE_DATABASE_URL) REDIS_URL=$(SCALE_REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff format .

@@ -13,14 +13,16 @@ import sys
 from collections.abc import Sequence
 
 
-def setup() -> None:
+def setup(migrate: bool = True) -> None:
     """Configure Django and bring the database schema up to date (a no-op when it already is)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wirewatch.settings")
     import django
-    from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
+    if migrate:  # `doctor` does not: it reports an unreachable or unmigrated database instead
+        from wirewatch.scale.schema import migrate as migrate_schema
+
+        migrate_schema()
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
@@ -120,6 +122,9 @@ APP_COMMANDS = (
     "wirewatch.search.cli",
     "wirewatch.entities.cli",
     "wirewatch.accounts.cli",
+    "wirewatch.scale.cli",
+    "wirewatch.serving.cli",
+    "wirewatch.alerts.cli",
 )
 
 
@@ -155,12 +160,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    setup()
     try:
+        setup(migrate=getattr(args, "migrate", True))
         return args.func(args)
     except ValueError as exc:  # a bad source, pack or argument: say what, no traceback
         print(f"wirewatch: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the disk full or unwritable (docs/operations.md)
+        print(
+            f"wirewatch: {exc.strerror or exc} ({getattr(exc, 'filename', '') or 'data directory'})",
+            file=sys.stderr,
+        )
+        return 3
+    except Exception as exc:
+        from django.db import DatabaseError
+
+        if not isinstance(exc, DatabaseError):
+            raise
+        print(f"wirewatch: the database is unavailable: {exc}", file=sys.stderr)  # disk full, server down...
+        return 3
 
 
 if __name__ == "__main__":

@@ -45,10 +45,15 @@ INSTALLED_APPS = [
     "wirewatch.web",
     "wirewatch.api",
     "wirewatch.feeds",
+    "wirewatch.alerts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Keeps anonymous pages to serve while the database is down (serving/faults.py, docs/operations.md).
+    "wirewatch.serving.faults.remember_good_pages",
+    "wirewatch.serving.http.cache_control",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -91,8 +96,20 @@ DATABASES = {
             "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON",
         },
         "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+        # Keep each thread's connection: opening one (and its PRAGMAs) cost 30% of a cached page (docs/performance.md).
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
     }
 }
+# Scale-out (docs/deploy.md): DATABASE_URL=postgres://user:pass@host/name replaces SQLite. The test database
+# is named after this run's data directory so that test sessions side by side never share one.
+DATABASE_URL_SET = bool(os.environ.get("DATABASE_URL"))
+if DATABASE_URL := os.environ.get("DATABASE_URL"):
+    import dj_database_url
+
+    DATABASES["default"] = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    _run = "".join(c if c.isalnum() else "_" for c in DATA_DIR.name.lower())[-30:]
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"[:63]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
@@ -102,6 +119,26 @@ TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# --- Caches, single-machine mode (serving/cache.py, docs/performance.md). "default" is shared by every worker
+# process (files under the data directory); "local" is each process's in-memory copy in front of it. Keys
+# carry the content's markers, so neither needs invalidating. Scale-out mode replaces "default" with Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+if os.environ.get("WIREWATCH_CACHE") == "off":  # every page rendered per request: for measuring, debugging
+    CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in CACHES}
+# --- end of caches
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -141,6 +178,10 @@ WIREWATCH = {
     "REMOVAL_AFTER_HOURS": float(os.environ.get("WIREWATCH_REMOVAL_AFTER_HOURS", "48")),
 }
 
+# SSRF guard (fetching/guard.py, docs/security.md): the watcher connects to public addresses only, unless these
+# networks ("127.0.0.1/32,10.0.0.0/8", or "all") are allowed. Tests and the demo opt in for loopback.
+WIREWATCH_ALLOW_INTERNAL_SOURCES = _env_list("WIREWATCH_ALLOW_INTERNAL_SOURCES", "")
+
 # Accounts (docs/accounts.md). Private: every page, feed and API call needs a login or a token.
 WIREWATCH_PRIVATE = os.environ.get("WIREWATCH_PRIVATE") == "1"
 WIREWATCH_API_RATE_LIMIT = int(os.environ.get("WIREWATCH_API_RATE_LIMIT", "600"))  # requests per minute
@@ -162,3 +203,47 @@ EMAIL_HOST_USER = os.environ.get("WIREWATCH_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("WIREWATCH_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("WIREWATCH_EMAIL_TLS") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("WIREWATCH_EMAIL_FROM", "wirewatch@localhost")
+
+# Saved searches and alerts (docs/alerts.md).
+WIREWATCH_ALERTS = {
+    "MAX_ATTEMPTS": int(os.environ.get("WIREWATCH_ALERTS_MAX_ATTEMPTS", "6")),
+    "BACKOFF_SECONDS": float(os.environ.get("WIREWATCH_ALERTS_BACKOFF_SECONDS", "30")),
+    "LEASE_SECONDS": float(os.environ.get("WIREWATCH_ALERTS_LEASE_SECONDS", "120")),
+    "DIGEST_HOUR_UTC": int(os.environ.get("WIREWATCH_ALERTS_DIGEST_HOUR", "6")),
+    "SILENT_FACTOR": float(os.environ.get("WIREWATCH_ALERTS_SILENT_FACTOR", "3")),
+    "SEND_TIMEOUT": float(os.environ.get("WIREWATCH_ALERTS_SEND_TIMEOUT", "20")),
+    # Links in e-mails and webhooks need an absolute address: where readers reach this server.
+    "BASE_URL": os.environ.get("WIREWATCH_BASE_URL", "http://localhost:8000").rstrip("/"),
+}
+
+# Scale-out (docs/deploy.md): with REDIS_URL, the cache, the per-host politeness locks and the task queue of
+# `wirewatch scheduler` / `wirewatch worker` are shared through Redis by every process on every host.
+# WIREWATCH_REDIS_PREFIX names this deployment's keys and queues (the same on all its hosts; tests use their own).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_PREFIX = os.environ.get("WIREWATCH_REDIS_PREFIX", "wirewatch")
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": REDIS_PREFIX,
+    }
+# WARC files: the data directory by default; WIREWATCH_WARC_STORAGE=s3 also copies each closed file to an
+# S3-compatible bucket (django-storages; AWS_* settings below), so that web hosts can read what workers wrote.
+WARC_STORAGE = os.environ.get("WIREWATCH_WARC_STORAGE", "local")
+if WARC_STORAGE == "s3":
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "warc": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("WIREWATCH_S3_BUCKET", "wirewatch-warc"),
+                "endpoint_url": os.environ.get("WIREWATCH_S3_ENDPOINT") or None,
+                "region_name": os.environ.get("WIREWATCH_S3_REGION") or None,
+                "access_key": os.environ.get("WIREWATCH_S3_ACCESS_KEY") or None,
+                "secret_key": os.environ.get("WIREWATCH_S3_SECRET_KEY") or None,
+                "location": os.environ.get("WIREWATCH_S3_PREFIX", "warc"),
+                "file_overwrite": False,
+            },
+        },
+    }

@@ -8,10 +8,12 @@ urlpatterns = [
     # Here rather than in accounts/urls.py: the admin needs its own top-level "admin" namespace.
     path("admin/", admin.site.urls),
     path("", include("wirewatch.feeds.urls")),
+    path("", include("wirewatch.alerts.urls")),
     path("api/v1/", include("wirewatch.api.urls")),
     path("", include("wirewatch.web.urls")),
 ]
 
 handler404 = "wirewatch.web.views.errors.not_found"
 handler400 = "wirewatch.web.views.errors.bad_request"
-handler500 = "wirewatch.web.views.errors.server_error"
+# A database outage answers 503 (or the page's last good copy); any other error web's 500 page.
+handler500 = "wirewatch.serving.faults.server_error"

@@ -72,7 +72,7 @@ def analyst_token(settings):
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_never_answers_5xx_and_keeps_to_its_spec(
     case, analyst_token, wsgi_requests_keep_the_test_database
 ):

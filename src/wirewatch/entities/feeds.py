@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from wirewatch.entities.models import Appearance, Entity
 from wirewatch.entities.queries import latest_appearances
@@ -41,14 +42,15 @@ class AppearancesFeed(Feed):
         return f"{item.kind.capitalize()}: {item.article.title}"
 
     def item_description(self, item: Appearance) -> str:
-        # Django escapes this text into the feed; it is plain text, never markup from the source.
+        # Atom puts this in <summary type="html">, which readers render as HTML: the sentence and names come from
+        # sources, so they are escaped here (Django only XML-escapes, which readers undo).
         details = [item.sentence]
         if item.date_start:
             details.append(f"Date: {_dates(item)}")
         if item.place:
             details.append(f"Place: {item.place.name}")
         details.append(f"Source: {item.article.source.display_name}")
-        return "\n".join(details)
+        return escape("\n".join(details))
 
     def item_link(self, item: Appearance) -> str:
         return reverse("web:article", args=[item.article_id])

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
+from django.utils.html import escape
 
 from wirewatch.archive.models import Article
 from wirewatch.sources.models import Source
@@ -36,10 +37,20 @@ class AtomWithContent(feedgenerator.Atom1Feed):
             handler.addQuickElement("content", content, {"type": "html"})
 
 
+class EscapedRss(feedgenerator.Rss201rev2Feed):
+    """RSS whose channel <description> is escaped: readers render it as HTML (RSS 2.0 gives it no type), and
+    ours quotes source names and saved-search queries, which anyone may have written. Atom's <subtitle> is
+    plain text by default (RFC 4287 section 3.1.1), so AtomMixin needs no such care."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.feed["description"] = escape(self.feed["description"] or "")
+
+
 class ArticleFeed(Feed):
     """The shared item logic; subclasses define get_object, title, link, description and articles."""
 
-    feed_type = feedgenerator.Rss201rev2Feed
+    feed_type = EscapedRss
     language = "en"
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any):

@@ -20,6 +20,7 @@ from django.conf import settings
 from wirewatch.fetching.body import BadEncoding, BodyTooLarge, DeadlineExceeded, read_capped
 from wirewatch.fetching.deadline import Deadline
 from wirewatch.fetching.decoding import decode_body
+from wirewatch.fetching.guard import InternalAddressRefused, check_address, guarded_transport
 from wirewatch.fetching.limiter import HostBlocked, HostLimiter
 from wirewatch.fetching.records import Attempt, mark_failed, record_attempt
 from wirewatch.fetching.retry import backoff, parse_retry_after
@@ -61,8 +62,8 @@ class Response:
 
 
 class FetchError(Exception):
-    """A fetch that gave no usable HTTP answer. ``kind`` is one of: invalid-url, robots, timeout,
-    connection, too-large, redirects, throttled."""
+    """A fetch that gave no usable HTTP answer. ``kind`` is one of: invalid-url, blocked (an internal address,
+    fetching/guard.py), robots, timeout, connection, too-large, redirects, throttled."""
 
     def __init__(
         self,
@@ -143,6 +144,7 @@ class PoliteClient:
         max_retry_wait: float | None = None,
         warc: WarcWriter | None = None,
         obey_robots: bool = True,
+        limiter: HostLimiter | None = None,
     ) -> None:
         conf = settings.WIREWATCH
         self.user_agent = user_agent or conf["USER_AGENT"]
@@ -151,7 +153,8 @@ class PoliteClient:
         self.max_redirects = max_redirects if max_redirects is not None else conf["MAX_REDIRECTS"]
         self.max_retry_wait = max_retry_wait if max_retry_wait is not None else conf["MAX_RETRY_WAIT"]
         self.warc = warc
-        self.limiter = HostLimiter()
+        # In-process by default; scale-out mode passes one shared through Redis (wirewatch/scale/limiter.py).
+        self.limiter = limiter if limiter is not None else HostLimiter()
         self.robots = RobotsCache(self.user_agent) if obey_robots else None
         # We only ask for encodings body.py can inflate with a cap (no br/zstd, whose decoders have none).
         headers = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
@@ -159,7 +162,12 @@ class PoliteClient:
         # with seconds between requests to a host, a kept-alive connection would rarely be reused anyway.
         limits = httpx.Limits(max_keepalive_connections=0)
         self._http = httpx.Client(
-            follow_redirects=False, timeout=httpx.Timeout(self.timeout), headers=headers, limits=limits
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.timeout),
+            headers=headers,
+            transport=guarded_transport(
+                limits
+            ),  # every connection, every redirect hop: public addresses only
         )
 
     def __enter__(self) -> PoliteClient:
@@ -231,7 +239,17 @@ class PoliteClient:
             raise self._fail(url, call, "invalid-url", "only absolute http and https URLs can be fetched")
         if not _HOST.fullmatch(parsed.raw_host) or b".." in parsed.raw_host:
             raise self._fail(url, call, "invalid-url", f"bad host name {parsed.host!r}")
+        self._refuse_internal_literal(parsed, url, call)
         return parsed
+
+    def _refuse_internal_literal(self, parsed: httpx.URL, url: str, call: _Call) -> None:
+        """An IP literal is refused before robots.txt is asked; names are checked when connecting."""
+        try:
+            check_address(parsed.host)
+        except ValueError:  # a name, not an address
+            return
+        except InternalAddressRefused as refused:
+            raise self._fail(url, call, "blocked", str(refused)) from None
 
     def _with_retries(self, url: str, key: str, call: _Call) -> Response:
         """Attempt, and on 429/503 wait (holding the host's slot, so nobody else hits it) and try again."""
@@ -295,6 +313,8 @@ class PoliteClient:
                 raise _Failed("timeout", f"no complete answer within {self.timeout} s ({error})") from None
             except httpx.InvalidURL as error:
                 raise _Failed("invalid-url", str(error)) from None
+            except InternalAddressRefused as refused:
+                raise _Failed("blocked", str(refused)) from None
             except (httpx.HTTPError, BadEncoding, OSError) as error:
                 if deadline.expired:
                     raise _Failed("timeout", f"no complete answer within {self.timeout} s") from None

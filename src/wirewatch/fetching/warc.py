@@ -15,6 +15,7 @@ rewrites), so the record still says what the server sent.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import logging
@@ -150,10 +151,14 @@ class WarcWriter:
             out = self._current_file()
             offset = out.tell()
             writer = WARCWriter(out, gzip=True, warc_version="1.1")
-            for record in records:
-                writer.write_record(record)
-            out.flush()
-            os.fsync(out.fileno())  # a crash now loses nothing already reported to the caller
+            try:
+                for record in records:
+                    writer.write_record(record)
+                out.flush()
+                os.fsync(out.fileno())  # a crash now loses nothing already reported to the caller
+            except OSError:  # disk full: a partial record must not stay in the middle of the file
+                self._abandon_file(offset)
+                raise
             location = WarcLocation(self._name, offset, record_id)
             if out.tell() >= self.max_bytes:
                 self._close_file()
@@ -179,6 +184,18 @@ class WarcWriter:
         writer = WARCWriter(out, gzip=True, warc_version="1.1")
         info = {"software": "Wirewatch (warcio)", "format": "WARC File Format 1.1"}
         writer.write_record(writer.create_warcinfo_record(self._name, info))
+
+    def _abandon_file(self, offset: int) -> None:
+        """Cut the current file back to ``offset`` (before a failed write) and close it; the next record
+        starts a new file. Closing may flush the rest of the failed write: the cut comes after it."""
+        file, path = self._file, self.directory / (self._name + _OPEN_SUFFIX)
+        self._file = None
+        with contextlib.suppress(OSError):
+            file.close()
+        with open(path, "r+b") as stream:
+            stream.truncate(offset)
+            os.fsync(stream.fileno())
+        os.replace(path, self.directory / self._name)
 
     def _close_file(self) -> None:
         if self._file is None:

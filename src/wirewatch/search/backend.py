@@ -38,6 +38,7 @@ class SearchBackend(Protocol):
     def index(self, article: Article, version: Version) -> None: ...
     def index_many(self, documents: list[tuple[int, Indexed]]) -> None: ...
     def delete(self, article_id: int) -> None: ...
+    def matching(self, match: str) -> RawSQL: ...
     def clear(self) -> None: ...
     def search(
         self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
@@ -110,6 +111,10 @@ class SQLiteBackend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_index WHERE rowid = %s", [article_id])
 
+    def matching(self, match: str) -> RawSQL:
+        """The ids of the articles ``match`` (compile.py's expression) finds, as a subquery."""
+        return RawSQL("SELECT rowid FROM search_index WHERE search_index MATCH %s", [match])
+
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_index")
@@ -125,9 +130,7 @@ class SQLiteBackend:
         if sort == "relevance":
             return self._by_relevance(match, query.filters, cursor, limit)
         # Date order: the newstream's keyset paging over the articles whose id the index matched.
-        matched = articles.filter(
-            id__in=RawSQL("SELECT rowid FROM search_index WHERE search_index MATCH %s", [match])
-        )
+        matched = articles.filter(id__in=self.matching(match))
         page = paginate(matched.select_related("source", "current_version__text_blob"), cursor, limit)
         return SearchPage(page.items, page.next_cursor)
 
@@ -162,7 +165,11 @@ class SQLiteBackend:
 def get_backend() -> SearchBackend:
     if connection.vendor == "sqlite":
         return SQLiteBackend()
-    raise NotImplementedError(f"No search backend for {connection.vendor} yet (PostgreSQL: planned).")
+    if connection.vendor == "postgresql":
+        from wirewatch.search.postgres import PostgresBackend
+
+        return PostgresBackend()
+    raise NotImplementedError(f"No search backend for {connection.vendor}: use SQLite or PostgreSQL.")
 
 
 def rebuild(

@@ -40,7 +40,7 @@ def _check_timezone(name: str) -> str:
 
 
 def source_slug(name: str, edition: str) -> str:
-    return slugify(f"{name} {edition}") or "source"
+    return slugify(f"{name} {edition}")[:100].strip("-") or "source"
 
 
 def add_source(
@@ -63,6 +63,8 @@ def add_source(
     name, edition = name.strip(), edition.strip()
     if not name or not edition:
         raise SourceError("a source needs a name (the outlet) and an edition (En, Ko, ...)")
+    if len(name) > 200 or len(edition) > 20 or (slug and len(slug) > 100):
+        raise SourceError("name, edition or slug too long (at most 200, 20 and 100 characters)")
     if not LANGUAGE_CODE.match(language):
         raise SourceError(f"language: {language!r} is not a language code like en, ko or zh-Hans")
     if delay is not None and delay < 0:

@@ -7,3 +7,35 @@ import os
 import tempfile
 
 os.environ.setdefault("WIREWATCH_DATA_DIR", tempfile.mkdtemp(prefix="wirewatch-test-"))
+# Scale-out runs (REDIS_URL set): this run's keys, locks and task queues apart from another run's.
+os.environ.setdefault(
+    "WIREWATCH_REDIS_PREFIX", "wirewatch-" + os.path.basename(os.environ["WIREWATCH_DATA_DIR"])
+)
+# Test sources are local servers on loopback: the SSRF guard must be told (deployments refuse them by default).
+os.environ.setdefault("WIREWATCH_ALLOW_INTERNAL_SOURCES", "127.0.0.0/8,::1/128")
+
+
+import pytest  # noqa: E402
+
+SCALE_VARIABLES = ("DATABASE_URL", "REDIS_URL")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On the PostgreSQL + Redis pass, the suite itself uses them (settings read them already), but the
+    ``wirewatch`` subprocesses that tests start on a fresh data directory are a user's single machine: they
+    must not share the suite's database. Scale-out tests pass the test database to their processes."""
+    from django.conf import settings
+
+    settings.DATABASES  # noqa: B018 (read now, before the variables go)
+    for name in SCALE_VARIABLES:
+        os.environ.pop(name, None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rolled-back tests reuse row ids, and cached pages are keyed by ids."""
+    from django.core.cache import caches
+
+    for alias in ("default", "local"):
+        caches[alias].clear()
+    yield

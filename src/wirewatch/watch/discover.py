@@ -61,7 +61,8 @@ def _fetch(client: PoliteClient, source: Source, state: DiscoveryState, found: F
         )
     except FetchError as exc:
         _note(state, error=f"{exc.kind}: {exc.message}")
-        found.errors.append(f"{state.kind} {state.url}: {exc.message}")
+        # The kind (timeout, blocked, too-large...) leads the status message, so the reason is plain.
+        found.errors.append(f"{state.kind} {state.url}: {exc.kind}: {exc.message}")
         if exc.kind == "throttled":
             found.throttled_for = max(found.throttled_for or 0, exc.retry_after or 0)
         return None

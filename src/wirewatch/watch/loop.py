@@ -15,17 +15,18 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from wirewatch.fetching.client import PoliteClient
 from wirewatch.fetching.warc import WarcWriter, recover_open_files
 from wirewatch.sources.models import Source
-from wirewatch.watch.pipeline import PollReport, poll_source
+from wirewatch.watch.pipeline import FetchAll, PollReport, poll_source
 from wirewatch.watch.recheck import recheck_due_safely
 
 log = logging.getLogger(__name__)
 MAX_THREADS = 8
+DB_BACKOFF_MAX = 60.0  # seconds between two tries while the database is unavailable
 
 
 def make_client() -> PoliteClient:
@@ -38,10 +39,15 @@ def host_of(source: Source) -> str:
     return next((urlsplit(url).netloc for url in urls if url), source.slug)
 
 
-def _poll_safely(client: PoliteClient, source: Source) -> PollReport:
+def _poll_safely(client: PoliteClient, source: Source, fetch_all: FetchAll | None = None) -> PollReport:
     """A bug in one poll becomes that source's error status instead of killing the watcher."""
     try:
-        return poll_source(client, source)
+        return poll_source(client, source, fetch_all)
+    except (OperationalError, InterfaceError) as exc:
+        # The database is away, not a bug: no status can be written; the source stays due and is polled
+        # again once the scheduler's backoff finds the database back (docs/operations.md).
+        log.warning("poll of %s stopped: database unavailable (%s)", source.slug, exc)
+        return PollReport(source.slug, errors=[f"database unavailable: {exc}"])
     except Exception as exc:
         log.exception("poll of %s failed", source.slug)
         message = f"internal error while polling: {type(exc).__name__}: {exc}"[:2000]
@@ -101,18 +107,37 @@ class Watcher:
         self.tick = tick
         self.stop = threading.Event()
         self.running: dict[str, Future] = {}
+        self.db_backoff = 0.0
 
     def due_groups(self) -> dict[str, list[Source]]:
         due = Source.objects.filter(enabled=True, next_poll_at__lte=timezone.now())
         return {host: group for host, group in _by_host(due).items() if host not in self.running}
 
+    def _schedule(self, pool: ThreadPoolExecutor) -> float:
+        """Start the due polls; returns how long to wait. The database away (stopped, locked, unreadable):
+        wait and retry, doubling up to DB_BACKOFF_MAX, instead of dying (docs/operations.md)."""
+        try:
+            close_old_connections()
+            self.running = {host: f for host, f in self.running.items() if not f.done()}
+            for host, group in self.due_groups().items():
+                self.running[host] = pool.submit(_poll_group, self.client, group, True)
+        except (OperationalError, InterfaceError) as exc:
+            self.db_backoff = min(DB_BACKOFF_MAX, max(self.tick, self.db_backoff * 2))
+            log.warning("database unavailable (%s): next try in %.0f s", exc, self.db_backoff)
+            connection.close()
+            return self.db_backoff
+        if self.db_backoff:
+            log.warning("database back: watching again")
+        self.db_backoff = 0.0
+        return self.tick
+
     def run(self) -> None:
+        from wirewatch.alerts.dispatch import start_thread  # alert delivery runs beside the polls
+
+        alerts = start_thread(self.stop)
         with ThreadPoolExecutor(max_workers=MAX_THREADS) as pool:
             while not self.stop.is_set():
-                close_old_connections()
-                self.running = {host: f for host, f in self.running.items() if not f.done()}
-                for host, group in self.due_groups().items():
-                    self.running[host] = pool.submit(_poll_group, self.client, group, True)
-                self.stop.wait(self.tick)
+                self.stop.wait(self._schedule(pool))
+        alerts.join(timeout=60)  # let a send in progress finish and be marked
         self.client.close()
         connection.close()

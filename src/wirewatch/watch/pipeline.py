@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from wirewatch.watch.discover import Found, discover, known_urls
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(hours=6)
+FetchAll = Callable[[PoliteClient, Source, list[Candidate], "PollReport"], int]
 
 
 @dataclass
@@ -90,8 +92,12 @@ def _oldest_first(candidates: list[Candidate]) -> list[Candidate]:
     return dated + [c for c in backwards if not c.published]
 
 
-def poll_source(client: PoliteClient, source: Source) -> PollReport:
-    """Discover and fetch every new article of ``source``, then record the source's health."""
+def poll_source(client: PoliteClient, source: Source, fetch_all: FetchAll | None = None) -> PollReport:
+    """Discover and fetch every new article of ``source``, then record the source's health.
+
+    ``fetch_all`` replaces the in-thread fetching: scale-out mode passes one that queues each article for the
+    workers (wirewatch/scale/tasks.py) and returns 0, the rules-missed count it cannot know yet.
+    """
     started = timezone.now()
     found = discover(client, source)
     report = PollReport(source.slug, discovered=len(found.candidates), errors=list(found.errors))
@@ -102,7 +108,7 @@ def poll_source(client: PoliteClient, source: Source) -> PollReport:
         known |= known_urls(source, urls[start : start + 500])
     fresh = [c for url, c in found.candidates.items() if url not in known]
     fresh = _oldest_first(fresh[: settings.WIREWATCH["MAX_ARTICLES_PER_POLL"]])
-    missed = _fetch_all(client, source, fresh, report)
+    missed = (fetch_all or _fetch_all)(client, source, fresh, report)
     if source.rules.get("article") and missed and missed == len(fresh):
         report.rules_broken.append(
             f"article rules matched nothing on {missed} page(s): generic extraction used. Has the layout changed?"

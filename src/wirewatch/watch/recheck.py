@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from wirewatch.archive import recheck as policy
@@ -195,6 +196,9 @@ def recheck_due_safely(client: PoliteClient, source: Source) -> RecheckReport:
     """The watcher's re-check stage after a poll: a bug here is logged, never kills the host's thread."""
     try:
         return recheck_source(client, source)
+    except (OperationalError, InterfaceError) as exc:  # the database away: not a bug, retried when it is back
+        log.warning("re-check of %s stopped: database unavailable (%s)", source.slug, exc)
+        return RecheckReport(source.slug, retry=["database unavailable"])
     except Exception:
         log.exception("re-check of %s failed", source.slug)
         return RecheckReport(source.slug, retry=["internal error (see the log)"])

@@ -72,7 +72,7 @@ def whole_number(raw: str, max_digits: int = 18) -> int | None:
 
 def parse_limit(raw: str | None, default: int = DEFAULT_PAGE_SIZE) -> int:
     """A page size from a query parameter: 1..MAX_PAGE_SIZE, else BadQuery."""
-    if raw is None or raw == "":
+    if raw is None:  # given but empty is a mistake worth saying, not the default
         return default
     limit = whole_number(raw, max_digits=4)
     if limit is None or not 1 <= limit <= MAX_PAGE_SIZE:

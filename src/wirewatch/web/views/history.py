@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from wirewatch.archive.changes import (
     KINDS,
@@ -95,7 +96,8 @@ class ChangeFeed(Feed):
         return describe(item)
 
     def item_description(self, item: ChangeEvent) -> str:
-        return f"{item.source.display_name} — {item.article.url}"
+        # Atom puts this in <summary type="html">: escape the source's name and URL, which a source chose.
+        return escape(f"{item.source.display_name} — {item.article.url}")
 
     def item_link(self, item: ChangeEvent) -> str:
         url = reverse("web:history", args=[item.article_id])
