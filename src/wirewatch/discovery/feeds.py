@@ -19,7 +19,7 @@ import feedparser
 from .encoding import transcode_undeclared
 from .jsonfeed import MAX_ITEMS, looks_like_json, parse_json_feed
 from .text import clean_text, html_to_text, struct_to_utc
-from .types import Candidate, DiscoveryResult, failed
+from .types import Candidate, DiscoveryResult, collect_candidates, failed
 from .urls import canonicalize_url
 from .xmlsafety import UnsafeXML, check_xml
 
@@ -86,22 +86,6 @@ def _bozo_warning(exc: BaseException | None) -> str:
     return f"feed is not well-formed: {exc}"
 
 
-def _collect(entries: list, base: str, warnings: list[str]) -> list[Candidate]:
-    if len(entries) > MAX_ITEMS:
-        warnings.append(f"feed has {len(entries)} items; only the first {MAX_ITEMS} were read")
-    candidates, seen, skipped = [], set(), 0
-    for entry in entries[:MAX_ITEMS]:
-        candidate = _entry_candidate(entry, base)
-        if candidate is None:
-            skipped += 1
-        elif candidate.url not in seen:
-            seen.add(candidate.url)
-            candidates.append(candidate)
-    if skipped:
-        warnings.append(f"{skipped} item(s) had no usable http(s) link")
-    return candidates
-
-
 # Item boundaries (RSS <item>, Atom <entry>, any namespace prefix), found by a byte scan: see _drop_extra_items.
 _ITEM_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s/>]")
 _ITEM_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(?:item|entry)\s*>")
@@ -140,7 +124,10 @@ def _parse_xml_feed(body: bytes, url: str, headers: dict[str, str]) -> Discovery
     if not parsed.entries and not parsed.get("version"):
         reason = warnings[-1] if warnings else "no RSS, Atom or RDF root element"
         return failed(f"not a feed: {reason}", warnings)
-    candidates = _collect(parsed.entries, headers["content-location"], warnings)
+    base = headers["content-location"]
+    candidates = collect_candidates(
+        parsed.entries, lambda entry: _entry_candidate(entry, base), warnings, cap=MAX_ITEMS, noun="link"
+    )
     feed = parsed.feed
     title = _title_text(feed.get("title_detail"))
     return DiscoveryResult(

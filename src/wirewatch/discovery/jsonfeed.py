@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from .text import clean_text, iso_to_utc
-from .types import Candidate, DiscoveryResult, failed
+from .types import Candidate, DiscoveryResult, collect_candidates, failed
 from .urls import canonicalize_url
 
 VERSION_PREFIX = "https://jsonfeed.org/version/"
@@ -53,19 +53,9 @@ def parse_json_feed(body: bytes, *, url: str) -> DiscoveryResult:
     warnings = []
     if not str(data.get("version", "")).startswith(VERSION_PREFIX):
         warnings.append(f"JSON feed has no known version ({str(data.get('version'))[:100]!r}); read anyway")
-    items = data["items"]
-    if len(items) > MAX_ITEMS:
-        warnings.append(f"feed has {len(items)} items; only the first {MAX_ITEMS} were read")
-    candidates, seen, skipped = [], set(), 0
-    for item in items[:MAX_ITEMS]:
-        candidate = _item_candidate(item, url)
-        if candidate is None:
-            skipped += 1
-        elif candidate.url not in seen:
-            seen.add(candidate.url)
-            candidates.append(candidate)
-    if skipped:
-        warnings.append(f"{skipped} item(s) had no usable http(s) URL")
+    candidates = collect_candidates(
+        data["items"], lambda item: _item_candidate(item, url), warnings, cap=MAX_ITEMS, noun="URL"
+    )
     title = data.get("title") if isinstance(data.get("title"), str) else None
     language = data.get("language") if isinstance(data.get("language"), str) else None
     return DiscoveryResult(candidates, [], warnings, None, clean_text(title), "utf-8", language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,3 +37,27 @@ class DiscoveryResult:
 def failed(message: str, warnings: list[str] | None = None) -> DiscoveryResult:
     """A result with nothing usable and a human message saying why."""
     return DiscoveryResult(candidates=[], next_urls=[], warnings=list(warnings or []), error=message)
+
+
+def collect_candidates(
+    items: list,
+    to_candidate: Callable[[object], Candidate | None],
+    warnings: list[str],
+    *,
+    cap: int,
+    noun: str,
+) -> list[Candidate]:
+    """The first ``cap`` items as candidates, each URL once; what was cut or unusable goes to ``warnings``."""
+    if len(items) > cap:
+        warnings.append(f"feed has {len(items)} items; only the first {cap} were read")
+    candidates, seen, skipped = [], set(), 0
+    for item in items[:cap]:
+        candidate = to_candidate(item)
+        if candidate is None:
+            skipped += 1
+        elif candidate.url not in seen:
+            seen.add(candidate.url)
+            candidates.append(candidate)
+    if skipped:
+        warnings.append(f"{skipped} item(s) had no usable http(s) {noun}")
+    return candidates
