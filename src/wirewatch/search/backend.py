@@ -74,6 +74,14 @@ def filtered_articles(filters: Filters) -> Any:
     return articles
 
 
+def filters_clause(filters: Filters, column: str) -> tuple[str, list]:
+    """``AND <column> IN (<the filtered articles>)`` and its parameters; nothing when there are no filters."""
+    if filters == Filters():
+        return "", []
+    subquery, params = filtered_articles(filters).values("id").query.get_compiler("default").as_sql()
+    return f"AND {column} IN ({subquery})", list(params)
+
+
 def _with_related(ids: list[int]) -> list[Article]:
     found = Article.objects.select_related("source", "current_version__text_blob").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -141,12 +149,7 @@ class SQLiteBackend:
 
     def _by_relevance(self, match: str, filters: Filters, cursor: str | None, limit: int) -> SearchPage:
         # FTS5 drives (best matches first); filters, when any, are a subquery on the articles.
-        where, params = "", []
-        if filters != Filters():
-            subquery, subparams = (
-                filtered_articles(filters).values("id").query.get_compiler("default").as_sql()
-            )
-            where, params = f"AND search_index.rowid IN ({subquery})", list(subparams)
+        where, params = filters_clause(filters, "search_index.rowid")
         if cursor:
             score, pk = _decode_relevance_cursor(cursor)
             where += f" AND ({_BM25} > %s OR ({_BM25} = %s AND search_index.rowid > %s))"

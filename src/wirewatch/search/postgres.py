@@ -31,6 +31,7 @@ from wirewatch.search.backend import (
     _relevance_cursor,
     _with_related,
     filtered_articles,
+    filters_clause,
 )
 from wirewatch.search.compile import compile_query
 from wirewatch.search.query import Filters, ParsedQuery
@@ -150,12 +151,7 @@ class PostgresBackend:
             + ")::float8"
         )
         score_params = [query for _, query in leaves]
-        where, where_params = "", []
-        if filters != Filters():
-            subquery, subparams = (
-                filtered_articles(filters).values("id").query.get_compiler("default").as_sql()
-            )
-            where, where_params = f"AND article_id IN ({subquery})", list(subparams)
+        where, where_params = filters_clause(filters, "article_id")
         if cursor:
             value, pk = _decode_relevance_cursor(cursor)
             where += f" AND ({score} > %s OR ({score} = %s AND article_id > %s))"
