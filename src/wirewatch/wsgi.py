@@ -7,7 +7,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wirewatch.settings")
 application = get_wsgi_application()
 
-# Anonymous article pages straight from the page cache, before Django's request machinery (serving/fastpath.py).
+# Outermost, anonymous answers kept for under a second in each process (serving/microcache.py); behind it,
+# anonymous article pages straight from the marker-keyed page cache (serving/fastpath.py); then Django.
 from wirewatch.serving.fastpath import FastPath  # noqa: E402  (needs the settings configured above)
+from wirewatch.serving.microcache import MicroCache  # noqa: E402
 
-application = FastPath(application)
+application = MicroCache(FastPath(application))
