@@ -19,6 +19,7 @@ from django.db.models.expressions import RawSQL
 from wirewatch.archive.models import Article, Version
 from wirewatch.search.analysis import Indexed, index_document, index_documents
 from wirewatch.search.compile import compile_query
+from wirewatch.search.datewalk import by_date, with_related
 from wirewatch.search.query import Filters, ParsedQuery, QueryError
 from wirewatch.web.paging import BadQuery, paginate
 
@@ -39,6 +40,8 @@ class SearchBackend(Protocol):
     def index_many(self, documents: list[tuple[int, Indexed]]) -> None: ...
     def delete(self, article_id: int) -> None: ...
     def matching(self, match: str) -> RawSQL: ...
+    def newest_ids(self, match: str, limit: int) -> list[int]: ...
+    def ids_in_range(self, match: str, low: int, high: int) -> list[int]: ...
     def clear(self) -> None: ...
     def search(
         self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
@@ -82,8 +85,8 @@ def filters_clause(filters: Filters, column: str) -> tuple[str, list]:
     return f"AND {column} IN ({subquery})", list(params)
 
 
-def _with_related(ids: list[int]) -> list[Article]:
-    found = Article.objects.select_related("source", "current_version__text_blob").in_bulk(ids)
+def _in_order(ids: list[int]) -> list[Article]:
+    found = with_related(Article.objects).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -123,6 +126,16 @@ class SQLiteBackend:
         """The ids of the articles ``match`` (compile.py's expression) finds, as a subquery."""
         return RawSQL("SELECT rowid FROM search_index WHERE search_index MATCH %s", [match])
 
+    def newest_ids(self, match: str, limit: int) -> list[int]:
+        """The highest ``limit`` matching ids: FTS5 reads its doclists from the end and stops (no sort)."""
+        sql = "SELECT rowid FROM search_index WHERE search_index MATCH %s ORDER BY rowid DESC LIMIT %s"
+        return [row[0] for row in self._rows(sql, [match, limit])]
+
+    def ids_in_range(self, match: str, low: int, high: int) -> list[int]:
+        """The matching ids from ``low`` to ``high``: FTS5 seeks to ``low`` in each doclist."""
+        sql = "SELECT rowid FROM search_index WHERE search_index MATCH %s AND rowid BETWEEN %s AND %s"
+        return [row[0] for row in self._rows(sql, [match, low, high])]
+
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_index")
@@ -133,13 +146,12 @@ class SQLiteBackend:
         match = compile_query(query.tree, dueum)[0] if query.tree is not None else None
         articles = filtered_articles(query.filters)
         if match is None:  # filters only: the newstream's own paging
-            page = paginate(articles.select_related("source", "current_version__text_blob"), cursor, limit)
+            page = paginate(with_related(articles), cursor, limit)
             return SearchPage(page.items, page.next_cursor)
         if sort == "relevance":
             return self._by_relevance(match, query.filters, cursor, limit)
-        # Date order: the newstream's keyset paging over the articles whose id the index matched.
-        matched = articles.filter(id__in=self.matching(match))
-        page = paginate(matched.select_related("source", "current_version__text_blob"), cursor, limit)
+        # Date order: the newstream's order and cursor, walked (datewalk.py) rather than sorted.
+        page = by_date(self, match, with_related(articles), cursor, limit)
         return SearchPage(page.items, page.next_cursor)
 
     def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -160,7 +172,7 @@ class SQLiteBackend:
             f"ORDER BY {_BM25}, search_index.rowid LIMIT %s"
         )
         rows = self._rows(sql, [match, *params, limit + 1])
-        items = _with_related([row[0] for row in rows[:limit]])
+        items = _in_order([row[0] for row in rows[:limit]])
         last = rows[limit - 1] if len(rows) > limit else None
         return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
 

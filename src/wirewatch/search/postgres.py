@@ -28,12 +28,13 @@ from wirewatch.search.analysis import Indexed, index_document
 from wirewatch.search.backend import (
     SearchPage,
     _decode_relevance_cursor,
+    _in_order,
     _relevance_cursor,
-    _with_related,
     filtered_articles,
     filters_clause,
 )
 from wirewatch.search.compile import compile_query
+from wirewatch.search.datewalk import by_date, with_related
 from wirewatch.search.query import Filters, ParsedQuery
 from wirewatch.web.paging import paginate
 
@@ -128,18 +129,27 @@ class PostgresBackend:
         condition, params, _ = translate(match)
         return RawSQL(f"SELECT article_id FROM {TABLE} WHERE {condition}", params)
 
+    def newest_ids(self, match: str, limit: int) -> list[int]:
+        condition, params, _ = translate(match)
+        sql = f"SELECT article_id FROM {TABLE} WHERE {condition} ORDER BY article_id DESC LIMIT %s"
+        return [row[0] for row in self._rows(sql, [*params, limit])]
+
+    def ids_in_range(self, match: str, low: int, high: int) -> list[int]:
+        condition, params, _ = translate(match)
+        sql = f"SELECT article_id FROM {TABLE} WHERE article_id BETWEEN %s AND %s AND ({condition})"
+        return [row[0] for row in self._rows(sql, [low, high, *params])]
+
     def search(
         self, query: ParsedQuery, *, dueum: bool, sort: str, cursor: str | None, limit: int
     ) -> SearchPage:
         match = compile_query(query.tree, dueum)[0] if query.tree is not None else None
         articles = filtered_articles(query.filters)
         if match is None:
-            page = paginate(articles.select_related("source", "current_version__text_blob"), cursor, limit)
+            page = paginate(with_related(articles), cursor, limit)
             return SearchPage(page.items, page.next_cursor)
         if sort == "relevance":
             return self._by_relevance(match, query.filters, cursor, limit)
-        matched = articles.filter(id__in=self.matching(match))
-        page = paginate(matched.select_related("source", "current_version__text_blob"), cursor, limit)
+        page = by_date(self, match, with_related(articles), cursor, limit)
         return SearchPage(page.items, page.next_cursor)
 
     def _by_relevance(self, match: str, filters: Filters, cursor: str | None, limit: int) -> SearchPage:
@@ -161,7 +171,7 @@ class PostgresBackend:
             f"ORDER BY score, article_id LIMIT %s"
         )
         rows = self._rows(sql, [*score_params, *params, *where_params, limit + 1])
-        items = _with_related([row[0] for row in rows[:limit]])
+        items = _in_order([row[0] for row in rows[:limit]])
         last = rows[limit - 1] if len(rows) > limit else None
         return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
 

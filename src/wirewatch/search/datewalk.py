@@ -1,0 +1,188 @@
+"""Date-ordered search (the default order) at a cost that does not grow with the archive.
+
+The plain way — every matching article id from the index, joined to the articles, sorted by date, first 21 —
+costs as much as the whole match list: a common word in a million articles is hundreds of thousands of rows
+sorted to show twenty. The index cannot hand out matches by date itself, because its key (FTS5 rowid, the
+PostgreSQL table's primary key) is the article id, and ids follow arrival, not publication.
+
+So the walk goes the other way round. It reads the newstream's own (published, id) index newest first, from
+the cursor, a chunk at a time, and asks the index only which ids *of that chunk* match: one range query per
+run of nearby ids (``rowid BETWEEN lo AND hi``, which FTS5 and a B-tree both answer by seeking, at the cost of
+the matches inside the range). Articles come out in exactly the newstream's order, so the page and its cursor
+are the newstream's, and the answer is the same as the plain way's on any data. It is fast when the ids of a
+date window lie close together — in an archive that grows as news arrives, they do — and the cost per page is
+then about (page size / share of articles that match) rows, whatever the archive's size.
+
+Two cases would make the walk long, and go the plain way instead, whose cost is then small or unavoidable:
+- few matches overall: the newest ``small`` matches by id are fetched first; fewer than that means this is
+  the whole match list, which is sorted directly;
+- a rarer word: the spread of ids among the newest matches predicts a walk longer than ``walk_limit``, or
+  costlier than sorting the matches it predicts (``walk_cost``);
+- a walk past ``walk_limit`` articles or ``probe_limit`` range queries (ids scattered across dates, as after
+  a large import of old articles interleaved with new ones): the plain way from there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db.models import QuerySet
+
+from wirewatch.archive.models import Article
+from wirewatch.web.paging import Page, after, decode_cursor, encode_cursor, newest_first, paginate
+
+# A source's crawl configuration (JSON, parsed per row) is never shown in results: not loaded with them.
+_SOURCE_CONFIG = ("source__feeds", "source__listings", "source__sitemaps", "source__rules")
+
+
+def with_related(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """``articles`` with what a result shows: the source and the current text (for the snippet)."""
+    return articles.select_related("source", "current_version__text_blob").defer(*_SOURCE_CONFIG)
+
+
+class RangeIndex(Protocol):
+    def matching(self, match: str) -> Any: ...
+    def newest_ids(self, match: str, limit: int) -> list[int]: ...
+    def ids_in_range(self, match: str, low: int, high: int) -> list[int]: ...
+
+
+MAX_CHUNK = 4000
+
+
+class _Vanished(Exception):
+    """An article the walk stands on was deleted while it walked."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    small: int = 300  # at most this many matches: sort them all (the first query tells)
+    chunk: int = 250  # newstream rows read by the first step at least (doubling after)
+    gap: int = 64  # ids this close together share one range query (the ids between are matched too)
+    walk_limit: int = 20_000  # rows walked before giving up on the walk
+    probe_limit: int = 40  # range queries before giving up (ids scattered across dates)
+    # A walked row costs about as much as a match sorted the plain way (SQLite, 100k articles: ~7 µs against
+    # 7-16 µs per match, bench/scale.py's data).
+    walk_cost: float = 1
+
+
+def by_date(
+    index: RangeIndex,
+    match: str,
+    articles: QuerySet[Article],
+    cursor: str | None,
+    limit: int,
+    sizes: Sizes = Sizes(),
+) -> Page:
+    """One page of ``articles`` (a filtered Article QuerySet) that ``match`` finds, newest first."""
+    position = decode_cursor(cursor) if cursor else None
+    newest = index.newest_ids(match, sizes.small)
+    if len(newest) < sizes.small:  # the whole match list, and a short one
+        return paginate(articles.filter(id__in=newest), cursor, limit)
+    # The newest matches' spread of ids tells how common they are: how far the walk would go, and about how
+    # many matches the plain way would sort (ids start at 1).
+    share = len(newest) / (newest[0] - newest[-1] + 1)
+    expected_walk, expected_matches = (limit + 1) / share, share * newest[0]
+    found = None
+    if expected_walk <= sizes.walk_limit and expected_walk * sizes.walk_cost <= expected_matches:
+        with contextlib.suppress(_Vanished):  # then the plain way below
+            # First chunk: the expected walk and a quarter more, so that most pages take one chunk query.
+            first = min(max(sizes.chunk, int(expected_walk * 1.25)), MAX_CHUNK)
+            found = _walk(index, match, articles, position, limit + 1, first, sizes)
+    if found is None:
+        return paginate(articles.filter(id__in=index.matching(match)), cursor, limit)
+    return _page(found, limit)
+
+
+def _walk(
+    index: RangeIndex, match: str, articles: Any, position: Any, wanted: int, first: int, sizes: Sizes
+) -> list[int] | None:
+    """The ids of the first ``wanted`` matches in newstream order, or None once the walk grows too long."""
+    known = _KnownRanges()
+    found: list[int] = []
+    walked = probes = 0
+    for chunk in _chunks(articles, position, first):
+        ranges = _ranges(known.unknown(chunk), sizes.gap)
+        probes += len(ranges)
+        if probes > sizes.probe_limit:
+            return None
+        for low, high in ranges:
+            known.add(low, high, index.ids_in_range(match, low, high))
+        for pk in chunk:
+            if known.matches(pk):
+                found.append(pk)
+                if len(found) == wanted:
+                    return found
+        walked += len(chunk)
+        if walked >= sizes.walk_limit:
+            return None
+    return found
+
+
+def _chunks(articles: Any, position: Any, size: int) -> Iterator[list[int]]:
+    """The ids of ``articles`` after ``position``, newest first (keyset, like the pager), in chunks that
+    double up to ``MAX_CHUNK``: a long walk costs few queries. Only ids are read; the next chunk's key comes
+    from its predecessor's last row (converting every row's date to a datetime cost more than the query)."""
+    while True:
+        queryset = newest_first(articles)
+        if position is not None:
+            queryset = after(queryset, *position)
+        ids = list(queryset.values_list("id", flat=True)[:size])
+        if not ids:
+            return
+        yield ids
+        if len(ids) < size:
+            return
+        published = Article.objects.filter(pk=ids[-1]).values_list("published", flat=True).first()
+        if published is None:  # deleted meanwhile: no key to go on from
+            raise _Vanished
+        position = (published, ids[-1])
+        size = min(size * 2, MAX_CHUNK)
+
+
+def _ranges(ids: list[int], gap: int) -> list[tuple[int, int]]:
+    """Sorted ``ids`` grouped into (low, high) runs whose neighbours are at most ``gap`` apart."""
+    runs: list[tuple[int, int]] = []
+    for pk in sorted(ids):
+        if runs and pk - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], pk)
+        else:
+            runs.append((pk, pk))
+    return runs
+
+
+class _KnownRanges:
+    """Which id ranges the index has been asked about, and which ids in them matched."""
+
+    def __init__(self) -> None:
+        self.lows: list[int] = []  # sorted by low; a range may lie inside a later, wider one
+        self.highs: list[int] = []
+        self.matched: set[int] = set()
+
+    def covered(self, pk: int) -> bool:
+        at = bisect.bisect_right(self.lows, pk) - 1
+        return at >= 0 and pk <= self.highs[at]
+
+    def unknown(self, ids: list[int]) -> list[int]:
+        return [pk for pk in ids if not self.covered(pk)]
+
+    def add(self, low: int, high: int, matched: list[int]) -> None:
+        # A new run may span an older range (its ends were unknown, the middle known): covered() then sees
+        # only one of the two and may ask the index again about an id, never wrongly call an id known.
+        at = bisect.bisect_left(self.lows, low)
+        self.lows.insert(at, low)
+        self.highs.insert(at, high)
+        self.matched.update(matched)
+
+    def matches(self, pk: int) -> bool:
+        return pk in self.matched
+
+
+def _page(ids: list[int], limit: int) -> Page:
+    found = with_related(Article.objects).in_bulk(ids)
+    items = [found[pk] for pk in ids if pk in found]
+    next_cursor = encode_cursor(items[limit - 1]) if len(items) > limit else None
+    return Page(items[:limit], next_cursor)

@@ -1,0 +1,97 @@
+"""Date-ordered search walks the newstream instead of sorting every match (search/datewalk.py): the same pages
+as sorting, whatever the relation between ids and dates, and few index queries when ids follow the dates."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import BASE_TIME, make_source
+from tests.search.helpers import indexed
+from wirewatch.search.backend import filtered_articles, get_backend
+from wirewatch.search.compile import compile_query
+from wirewatch.search.datewalk import Sizes, by_date
+from wirewatch.search.query import parse
+from wirewatch.web.paging import paginate
+
+pytestmark = pytest.mark.django_db
+
+# Small sizes, so that a test archive of dozens of articles takes every branch a large one takes.
+SMALL = Sizes(small=4, chunk=6, gap=2, walk_limit=10_000, probe_limit=10_000, walk_cost=0)
+
+
+def archive(hours: list[int]) -> None:
+    """Articles created in list order (ids ascending), published ``hours`` before BASE_TIME; every third is
+    about a harvest, every fifth (also) about a missile; two sources, the second in Korean."""
+    en, ko = make_source(), make_source("kcna-ko", "KCNA", "Ko", "ko")
+    for n, hour in enumerate(hours):
+        words = " ".join(w for w, every in (("harvest", 3), ("missile", 5)) if n % every == 0) or "weather"
+        indexed(
+            en if n % 2 else ko,
+            f"Report {n}",
+            f"A report on {words}.",
+            published=BASE_TIME - timedelta(hours=hour),
+        )
+
+
+def pages(q: str, sizes: Sizes | None, limit: int = 4) -> list[list[int]]:
+    """Every page of ``q`` in date order, by the walk (``sizes``) or by sorting all matches (None)."""
+    parsed = parse(q)
+    match = compile_query(parsed.tree, True)[0]
+    backend = get_backend()
+    articles = filtered_articles(parsed.filters)
+    found, cursor = [], None
+    while True:
+        if sizes is None:
+            page = paginate(articles.filter(id__in=backend.matching(match)), cursor, limit)
+        else:
+            page = by_date(backend, match, articles, cursor, limit, sizes)
+        found.append([article.pk for article in page.items])
+        if not (cursor := page.next_cursor):
+            return found
+
+
+QUERIES = ["harvest", "missile", "harvest OR missile", "weather", "harvest lang:ko", "report -weather"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_walk_pages_equal_sorted_pages_when_ids_follow_dates(q):
+    archive(hours=list(range(60, 0, -1)))  # each new article is the newest
+    assert pages(q, SMALL) == pages(q, None)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_walk_pages_equal_sorted_pages_when_ids_are_unrelated_to_dates(q):
+    hours = list(range(60))
+    random.Random(7).shuffle(hours)
+    archive(hours=hours + [5, 5, 5])  # and three articles published at the same moment: ties broken by id
+    assert pages(q, SMALL) == pages(q, None)
+
+
+def test_a_walk_that_grows_too_long_gives_the_sorted_answer():
+    hours = list(range(60))
+    random.Random(3).shuffle(hours)
+    archive(hours=hours)
+    for give_up in (
+        Sizes(small=4, chunk=6, gap=2, walk_limit=6),
+        Sizes(small=4, chunk=6, gap=0, probe_limit=2),
+    ):
+        assert pages("missile", give_up) == pages("missile", None)
+
+
+def test_first_page_asks_the_index_about_the_newest_ids_only_when_ids_follow_dates():
+    archive(hours=list(range(120, 0, -1)))
+    match = compile_query(parse("harvest").tree, True)[0]
+    with CaptureQueriesContext(connection) as queries:
+        page = by_date(get_backend(), match, filtered_articles(parse("harvest").filters), None, 4, SMALL)
+    assert [a.title for a in page.items] == ["Report 117", "Report 114", "Report 111", "Report 108"]
+    index_queries = [q["sql"] for q in queries if "@@" in q["sql"] or "MATCH" in q["sql"]]
+    # The newest-ids query, then one range query per chunk of six walked, each on the index table alone:
+    # never the whole match list as a subquery of the articles.
+    own = ("SELECT rowid FROM search_index WHERE", "SELECT article_id FROM search_pgindex WHERE")
+    assert all(sql.startswith(own) for sql in index_queries)
+    assert len(index_queries) <= 4
