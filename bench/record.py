@@ -6,7 +6,9 @@
    compressed, content-addressed blobs per version against the raw UTF-8 text + HTML (the baseline).
 2. Re-check: a local source of --articles pages (delay 0); the first poll (discover + fetch + extract + store
    every page) is the baseline; then ``recheck --all`` of the same, unchanged pages: rechecks/s.
-3. Import: a WARC of --import-pages KCNA pages written with warcio, imported: articles/s.
+3. Import: a WARC of --import-pages KCNA pages written with warcio, imported (each way in a child process on a
+   fresh database): one page per transaction (the importer before batches: the baseline), batches of 50, and
+   batches with one extraction worker process; articles/s, and re-import pages/s (adds nothing).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -83,49 +86,79 @@ def recheck(articles: int) -> dict:
             "ratio_recheck_to_poll": round((report.checked / recheck_s) / (len(rows) / poll_s), 2)}  # fmt: skip
 
 
-def warc_import(pages: int, directory: Path) -> dict:
+def write_warc(pages: int, directory: Path) -> Path:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
-    from tests.factories import make_source
-    from tests.sites.news import ARTICLE_RULES, Story
-    from wirewatch.archive.warcimport import import_warcs
+    from tests.sites.news import Story
 
     rows = kcna_articles(pages)
-    make_source("bench-import", home="http://www.kcna.kp/en/", rules={"article": ARTICLE_RULES})
     path = directory / "kcna.warc.gz"
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
         for n in range(pages):
             row = rows[n % len(rows)]
-            body = (
-                Story("/", f"{row['headline']} ({n})", row["story_text"].split("\n"), row["date_str"])
-                .html()
-                .encode()
-            )
+            story = Story("/", f"{row['headline']} ({n})", row["story_text"].split("\n"), row["date_str"])
+            body = story.html().encode()
             http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], "HTTP/1.1")
             url = f"http://www.kcna.kp/en/article/q/{n:064x}.kcmsf"
             writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                           length=len(body), http_headers=http))  # fmt: skip
+    return path
+
+
+IMPORT_MODES = {  # name: (pages per transaction, extraction worker processes)
+    "one by one (baseline)": (1, 0),
+    "batches of 50": (50, 0),
+    "batches of 50 + 1 extraction worker": (50, 1),
+}
+
+
+def warc_import(path: Path, mode: str) -> dict:
+    """One import of ``path`` into this process's fresh database, then the same file again (adds nothing)."""
+    from tests.factories import make_source
+    from tests.sites.news import ARTICLE_RULES
+    from wirewatch.archive.warcimport import import_warcs
+
+    batch, workers = IMPORT_MODES[mode]
+    make_source("bench-import", home="http://www.kcna.kp/en/", rules={"article": ARTICLE_RULES})
     started = time.perf_counter()
-    report = import_warcs([path])
+    report = import_warcs([path], batch=batch, workers=workers)
     seconds = time.perf_counter() - started
     started = time.perf_counter()
-    again = import_warcs([path])
+    again = import_warcs([path], batch=batch, workers=workers)
     again_s = time.perf_counter() - started
-    return {"pages": pages, "new_articles": report.new_articles, "articles_per_s": round(report.new_articles / seconds, 1),
-            "reimport_added": again.new_versions, "reimport_pages_per_s": round(pages / again_s, 1)}  # fmt: skip
+    return {"new_articles": report.new_articles, "articles_per_s": round(report.new_articles / seconds, 1),
+            "reimport_added": again.new_versions, "reimport_pages_per_s": round(report.pages / again_s, 1)}  # fmt: skip
+
+
+def imports(pages: int, directory: Path) -> dict:
+    """Each import mode in a child process on a fresh data directory, on the same WARC file."""
+    path = write_warc(pages, directory)
+    results: dict = {"pages": pages}
+    for mode in IMPORT_MODES:
+        command = [sys.executable, __file__, "--child-import", mode, str(path)]
+        out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=7200).stdout
+        results[mode] = json.loads(out.strip().splitlines()[-1])
+    base = results["one by one (baseline)"]["articles_per_s"]
+    for mode in IMPORT_MODES:
+        results[mode]["ratio_to_baseline"] = round(results[mode]["articles_per_s"] / base, 2)
+    return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--import-pages", type=int, default=2000)
+    parser.add_argument("--child-import", nargs=2, metavar=("MODE", "WARC"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     data_dir = fresh_data_dir("record")
     setup_django()
+    if args.child_import:
+        print(json.dumps(warc_import(Path(args.child_import[1]), args.child_import[0])))
+        return
     results = {"storage": storage(), "recheck": recheck(args.articles),
-               "import": warc_import(args.import_pages, data_dir)}  # fmt: skip
+               "import": imports(args.import_pages, data_dir)}  # fmt: skip
     print(json.dumps(results, indent=2))
 
 

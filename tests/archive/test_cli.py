@@ -39,3 +39,14 @@ def test_bad_arguments_are_clear_errors_not_tracebacks(tmp_path, capsys):
     with pytest.raises(ValueError, match="no such file"):
         run("import", "warc", str(tmp_path / "missing.warc.gz"))
     assert run("recheck") == 2 and "--all" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--batch", "--workers"])
+def test_import_refuses_a_batch_or_worker_count_that_is_not_a_whole_number(tmp_path, capsys, option):
+    for value in ("-1", "two", "1.5"):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["import", "warc", option, value, str(tmp_path / "x.warc.gz")])
+        assert "not a whole number" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["import", "warc", "--batch", "0", str(tmp_path / "x.warc.gz")])
+    assert build_parser().parse_args(["import", "warc", "--workers", "0", "x"]).workers == 0

@@ -17,6 +17,16 @@ def _since(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {value!r}")
+    return int(value)
+
+
+def _positive_or_zero(value: str) -> int:
+    return 0 if value == "0" else _positive(value)
+
+
 def _source(slug: str | None):
     from wirewatch.sources.models import Source
 
@@ -58,7 +68,11 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
     if missing:
         raise ValueError(f"no such file: {missing[0]}")
     r = import_warcs(
-        args.files, source=_source(args.source), progress=None if args.quiet else stderr_progress
+        args.files,
+        source=_source(args.source),
+        progress=None if args.quiet else stderr_progress,
+        workers=args.workers,
+        batch=args.batch,
     )
     print(f"imported {r.files} file(s): {r.records} records, {r.pages} pages, {r.new_articles} new articles, "
           f"{r.new_versions} new versions, {r.already_stored} already stored, {r.unknown_host} of unknown hosts, "
@@ -87,4 +101,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     warc.add_argument("files", nargs="+", help="WARC files (.warc or .warc.gz)")
     warc.add_argument("--source", help="store every page under this source, whatever its host")
     warc.add_argument("--quiet", action="store_true", help="no progress line")
+    warc.add_argument("--batch", type=_positive, default=50, help="pages per transaction (default 50)")
+    warc.add_argument(
+        "--workers",
+        type=_positive_or_zero,
+        help="extraction processes (default: cores - 1 for inputs over 8 MB, else 0)",
+    )
     warc.set_defaults(func=cmd_import_warc)

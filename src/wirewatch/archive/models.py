@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from wirewatch.archive.blobdata import Packed, pack
+
 
 class Blob(models.Model):
     """One distinct text, compressed. Never updated or deleted: versions point at it."""
@@ -31,13 +33,19 @@ class Blob(models.Model):
         return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
     @classmethod
-    def intern(cls, value: str) -> Blob:
-        """The blob holding ``value``, created if new. Call inside the storing transaction."""
-        raw = value.encode("utf-8")
-        digest = hashlib.sha256(raw).hexdigest()
+    def intern(cls, value: str, packed: Packed | None = None) -> Blob:
+        """The blob holding ``value``, created if new. Call inside the storing transaction. ``packed``:
+        ``pack(value)`` when already computed (the WARC importer's workers do, off the main process)."""
+        digest, size, data = packed or pack(value)
         blob = cls.objects.filter(pk=digest).first()
         if blob is None:
-            blob = cls.objects.create(digest=digest, size=len(raw), data=zlib.compress(raw, 9))
+            # Two writers may store the same new text at once (on PostgreSQL they run concurrently): with ON
+            # CONFLICT DO NOTHING the second waits for the first to commit and then reuses its row, instead of
+            # failing its whole storing transaction on the primary key.
+            made = cls(digest=digest, size=size, data=data)
+            cls.objects.bulk_create([made], ignore_conflicts=True)
+            blob = cls.objects.get(pk=digest)
+        blob.__dict__["text"] = value  # its cached text: readers of the new version need no decompression
         return blob
 
     @cached_property
@@ -125,7 +133,8 @@ class Version(models.Model):
         for name in ("text", "html"):
             pending = self.__dict__.pop(f"_pending_{name}", None)
             if pending is not None:
-                setattr(self, f"{name}_blob", Blob.intern(pending))
+                packed = self.__dict__.pop(f"_packed_{name}", None)
+                setattr(self, f"{name}_blob", Blob.intern(pending, packed))
         super().save(*args, **kwargs)
 
     @property

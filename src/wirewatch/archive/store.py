@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wirewatch.archive.blobdata import Packed
 from wirewatch.archive.models import Article, ChangeEvent, RecheckState, Version
 from wirewatch.archive.signals import version_stored
 from wirewatch.extraction import Extracted
@@ -131,13 +132,15 @@ def _store(
     fetch_id: int | None,
     seen_at: datetime,
     replacing: Article | None = None,
+    packed: tuple[Packed, Packed] | None = None,
 ) -> Stored:
+    """``packed``: the text's and the HTML's blob values, when a caller computed them already (WARC import)."""
     created = article is None
     if created:
         if replacing is not None:  # free the live-URL slot first (the unique constraint is on live rows)
             Article.objects.filter(pk=replacing.pk).update(superseded_at=seen_at)
         article = Article(source=source, url=url, first_seen=seen_at, **_article_dates(extracted, seen_at))
-    version = _append_version(article, extracted, digest, fetch_id, seen_at)
+    version = _append_version(article, extracted, digest, fetch_id, seen_at, packed)
     if created:
         Source.objects.filter(pk=source.pk).update(article_count=F("article_count") + 1)
         RecheckState.objects.create(
@@ -152,12 +155,17 @@ def _store(
 
 
 def _append_version(
-    article: Article, extracted: Extracted, digest: str, fetch_id: int | None, seen_at: datetime
+    article: Article,
+    extracted: Extracted,
+    digest: str,
+    fetch_id: int | None,
+    seen_at: datetime,
+    packed: tuple[Packed, Packed] | None = None,
 ) -> Version:
     if article.pk is None:
         article.title, article.language = extracted.title, extracted.language
         article.save()
-    version = Version.objects.create(
+    version = Version(
         article=article,
         number=article.version_count + 1,
         fetched_at=seen_at,
@@ -165,6 +173,9 @@ def _append_version(
         content_hash=digest,
         **_version_fields(extracted),
     )
+    if packed is not None:
+        version.__dict__["_packed_text"], version.__dict__["_packed_html"] = packed  # see Version.save
+    version.save(force_insert=True)
     article.current_version = version
     article.version_count = version.number
     article.title, article.title_is_lead = extracted.title, extracted.title_is_lead

@@ -5,13 +5,15 @@ listings and sitemaps; or the one source forced with ``--source``) is extracted 
 as a version. Idempotent: a page whose content is already one of the article's versions adds nothing, so
 importing a file twice adds nothing. What is stored is re-recorded in our own WARC files (a response record
 and a request record naming what we know of the request), so every version still links to a record we hold.
+Pages are stored in batches, one transaction each (importbatch.py): an interrupted import keeps its finished
+batches, and running it again completes it.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,14 +21,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
-from wirewatch.archive.models import Version
-from wirewatch.archive.store import extracted_hash, live_article, store_extracted
+from wirewatch.archive.extractpool import Extraction, default_workers
+from wirewatch.archive.importbatch import (
+    BATCH_PAGES,
+    BatchCounts,
+    BatchWarc,
+    Page,
+    store_batch,
+)
 from wirewatch.archive.warcread import ReadStats, Record, read_warc
 from wirewatch.discovery.urls import canonicalize_url
-from wirewatch.extraction import extract_article
-from wirewatch.fetching.decoding import decode_body
-from wirewatch.fetching.records import Attempt, record_attempt
-from wirewatch.fetching.warc import WarcWriter
 from wirewatch.sources.models import Source
 
 
@@ -72,80 +76,89 @@ def _is_html(record: Record) -> bool:
 
 
 class Importer:
-    def __init__(self, source: Source | None, progress: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        source: Source | None,
+        progress: Callable[[str], None] | None,
+        workers: int | None = None,
+        batch: int = BATCH_PAGES,
+    ) -> None:
         self.forced = source
         self.sources = SourceMap(Source.objects.all())
         self.progress = progress
         self.report = ImportReport()
-        self.warc = WarcWriter(
+        self.workers = workers
+        self.batch = max(1, batch)
+        self.warc = BatchWarc(
             settings.WARC_DIR, settings.WIREWATCH["WARC_MAX_BYTES"], prefix="wirewatch-import"
         )
         self._shown = 0.0
+        self._label = ""
 
     def run(self, paths: list[Path]) -> ImportReport:
+        total = sum(path.stat().st_size for path in paths)
+        extraction = Extraction(default_workers(total) if self.workers is None else self.workers)
         try:
-            for number, path in enumerate(paths, 1):
-                self._file(Path(path), number, len(paths))
+            for pages, extracted in extraction.run(self._batches(paths)):
+                self._add(store_batch(pages, extracted, self.warc))
+                self._show()
         finally:
+            extraction.close()
             self.warc.close()
             self._show(final=True)
         return self.report
 
-    def _file(self, path: Path, number: int, total: int) -> None:
+    def _batches(self, paths: list[Path]) -> Iterator[list[Page]]:
+        batch: list[Page] = []
+        for number, path in enumerate(paths, 1):
+            for page in self._file(path, number, len(paths)):
+                batch.append(page)
+                if len(batch) >= self.batch:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def _file(self, path: Path, number: int, total: int) -> Iterator[Page]:
         stats, size = ReadStats(), max(1, path.stat().st_size)
         self.report.files += 1
         for record in read_warc(path, stats):
             self.report.records += 1
-            if record.type == "response" and record.status == 200 and _is_html(record):
-                self._page(record)
             self._label = f"{path.name} ({number}/{total}) {100 * min(record.offset, size) // size}%"
-            self._show()
+            if record.type == "response" and record.status == 200 and _is_html(record):
+                page = self._page(record)
+                if page is not None:
+                    yield page
         self.report.truncated += stats.truncated + stats.unreadable
 
-    def _page(self, record: Record) -> None:
+    def _page(self, record: Record) -> Page | None:
         self.report.pages += 1
         try:
             url = canonicalize_url(record.url)
         except ValueError:
             self.report.not_articles += 1
-            return
+            return None
         source = self.forced or self.sources.find(url)
         if source is None:
             host = urlsplit(url).netloc
             self.report.unknown_host += 1
             self.report.hosts_skipped[host] = self.report.hosts_skipped.get(host, 0) + 1
-            return
-        self._store(source, url, record)
+            return None
+        return Page(source, url, record.status or 200, record.reason, record.headers, record.body,
+                    record.date or timezone.now())  # fmt: skip
 
-    def _store(self, source: Source, url: str, record: Record) -> None:
-        text = decode_body(record.body, record.header("content-type"))
-        extracted = extract_article(text, url, language=source.language, timezone=source.timezone,
-                                    rules=source.rules.get("article") or None)  # fmt: skip
-        if not extracted.text.strip():
-            self.report.not_articles += 1
-            return
-        article = live_article(source, url)
-        if (
-            article
-            and Version.objects.filter(article=article, content_hash=extracted_hash(extracted)).exists()
-        ):
-            self.report.already_stored += 1
-            return
-        fetched_at = record.date or timezone.now()
-        location = self.warc.write_exchange(url, [], record.status or 200, record.reason, record.headers,
-                                            record.body, fetched_at)  # fmt: skip
-        fetch_id = record_attempt(Attempt(url, "import", source.pk, fetched_at, final_url=url, status_code=200,
-                                          body_bytes=len(record.body), warc=location))  # fmt: skip
-        stored = store_extracted(source, url, extracted, fetch_id=fetch_id, fetched_at=fetched_at)
-        self.report.new_articles += stored.created
-        self.report.new_versions += stored.version is not None
+    def _add(self, counts: BatchCounts) -> None:
+        self.report.new_articles += counts.new_articles
+        self.report.new_versions += counts.new_versions
+        self.report.already_stored += counts.already_stored
+        self.report.not_articles += counts.not_articles
 
     def _show(self, final: bool = False) -> None:
         if self.progress is None or (not final and time.monotonic() - self._shown < 0.5):
             return
         self._shown = time.monotonic()
         r = self.report
-        line = f"{getattr(self, '_label', '')}: {r.records} records, {r.new_articles} new articles, {r.new_versions} versions"
+        line = f"{self._label}: {r.records} records, {r.new_articles} new articles, {r.new_versions} versions"
         self.progress(line + ("\n" if final else ""))
 
 
@@ -155,7 +168,14 @@ def stderr_progress(line: str) -> None:
 
 
 def import_warcs(
-    paths: list[Path], *, source: Source | None = None, progress: Callable[[str], None] | None = None
+    paths: list[Path],
+    *,
+    source: Source | None = None,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    batch: int = BATCH_PAGES,
 ) -> ImportReport:
-    """Import every article page of the WARC files at ``paths``; see the module docstring."""
-    return Importer(source, progress).run([Path(p) for p in paths])
+    """Import every article page of the WARC files at ``paths``; see the module docstring. ``workers``:
+    extraction processes (0: extract in this process; None: by the input's size, see extractpool);
+    ``batch``: pages per transaction."""
+    return Importer(source, progress, workers, batch).run([Path(p) for p in paths])

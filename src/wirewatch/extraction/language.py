@@ -37,7 +37,7 @@ def detect_language(text: str) -> tuple[str, float]:
 
 def choose_language(text: str, edition_language: str) -> str:
     """``edition_language`` unless a long enough ``text`` is, with high confidence, in another language."""
-    letters = sum(ch.isalpha() for ch in text[:SAMPLE_CHARS])
+    letters = sum(map(str.isalpha, text[:SAMPLE_CHARS]))  # map: a third of the generator's time, same count
     if letters < MIN_CHARS or not edition_language:
         return edition_language or (detect_language(text)[0] if letters >= MIN_CHARS else "")
     detected, probability = detect_language(text)

@@ -89,9 +89,24 @@ def _outermost(nodes: list[LexborNode]) -> list[LexborNode]:
     return kept
 
 
+_VALIDATED: set[str] = set()  # repr() of rules that passed validate_rules (repr tells a tuple from a list)
+
+
+def _validate_once(rules: object) -> None:
+    """validate_rules, remembered per distinct rules: parsing every selector again cost a few per cent of an
+    adapter-path extraction (docs/performance.md)."""
+    key = repr(rules)
+    if key in _VALIDATED:
+        return
+    validate_rules(rules)
+    if len(_VALIDATED) >= 1024:  # bounded: rules come from a few hundred sources at most
+        _VALIDATED.clear()
+    _VALIDATED.add(key)
+
+
 def apply_rules(tree: LexborHTMLParser, rules: dict) -> RulesResult:
     """Read one article page with ``rules`` (validated first). ``tree`` is changed: ``remove`` takes nodes out."""
-    validate_rules(rules)
+    _validate_once(rules)
     for selector in rules.get("remove") or []:
         for node in tree.css(selector):
             node.decompose()

@@ -1,0 +1,95 @@
+"""Extracting a WARC import's pages in batches, in worker processes when the import is large.
+
+Extraction is pure CPU and needs no database, so a process pool does it while the importer stores the previous
+batch. This module imports no Django model: a forkserver worker loads it without setting Django up (forking
+a process that holds database connections and threads is unsafe, hence forkserver).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import NamedTuple, Protocol, TypeVar
+
+from wirewatch.archive.blobdata import Packed, pack
+from wirewatch.extraction import Extracted, extract_article
+from wirewatch.fetching.decoding import decode_body
+
+
+@dataclass(frozen=True)
+class Job:
+    """What extraction needs of one page: plain data, so that it pickles to a worker."""
+
+    url: str
+    body: bytes
+    content_type: str
+    language: str
+    timezone: str
+    rules: dict | None
+
+
+class Extractable(Protocol):
+    def job(self) -> Job: ...
+
+
+P = TypeVar("P", bound=Extractable)
+
+
+class Prepared(NamedTuple):
+    extracted: Extracted
+    packed: tuple[Packed, Packed]  # the text's and the HTML's blob values (compressing is CPU work too)
+
+
+def extract_jobs(jobs: list[Job]) -> list[Prepared]:
+    """Extract every page of a batch, as the one-by-one importer did (runs in a pool worker)."""
+    prepared = []
+    for job in jobs:
+        text = decode_body(job.body, job.content_type)
+        extracted = extract_article(
+            text, job.url, language=job.language, timezone=job.timezone, rules=job.rules
+        )
+        prepared.append(Prepared(extracted, (pack(extracted.text), pack(extracted.html))))
+    return prepared
+
+
+def default_workers(total_bytes: int) -> int:
+    """Worker processes for an import of ``total_bytes``: none for a small input (starting a worker and loading
+    its language model costs about a second and a half), else one per core but the one the storing process
+    keeps busy (it does most of the work: the store path and its receivers)."""
+    return 0 if total_bytes < 8 * 1024 * 1024 else max(1, (os.cpu_count() or 1) - 1)
+
+
+class Extraction:
+    """Batches of pages in, (batch, extracted) out, in order; with workers, up to ``workers`` + 1 batches are
+    being extracted while the caller stores the one before."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = None
+        if workers:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["wirewatch.extraction"])
+            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+
+    def run(self, batches: Iterable[list[P]]) -> Iterator[tuple[list[P], list[Prepared]]]:
+        if self.pool is None:
+            for batch in batches:
+                yield batch, extract_jobs([page.job() for page in batch])
+            return
+        pending: deque[tuple[list[P], Future]] = deque()
+        for batch in batches:
+            pending.append((batch, self.pool.submit(extract_jobs, [page.job() for page in batch])))
+            if len(pending) > self.workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
