@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import logging
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from wirewatch.api import openapi
 from wirewatch.api.views import JSON_OPTIONS, error, iso_utc, read_only
 from wirewatch.archive.changes import article_diff, versions_of
-from wirewatch.archive.models import Article
+from wirewatch.archive.models import Article, Version
+from wirewatch.fetching.warc import WarcLocation
+from wirewatch.scale.capture import CaptureMissing, StorageUnavailable, read_capture
 from wirewatch.web.paging import whole_number
+
+log = logging.getLogger(__name__)
 
 
 def _article(pk: str) -> Article | None:
@@ -52,7 +58,42 @@ def diff(request: HttpRequest, pk: str) -> JsonResponse:
                         json_dumps_params=JSON_OPTIONS)  # fmt: skip
 
 
-# The OpenAPI description of these two endpoints (api/openapi.py), registered when this module loads (see
+def _version(pk: str, number: str) -> Version | None:
+    article, wanted = _article(pk), whole_number(number, max_digits=9)
+    if article is None or wanted is None:
+        return None
+    return article.versions.select_related("fetch").filter(number=wanted).first()
+
+
+@read_only
+def capture(request: HttpRequest, pk: str, number: str) -> HttpResponse:
+    """``GET /api/v1/articles/<id>/versions/<n>/capture``: the raw capture behind a version, its WARC response
+    record exactly as stored (one gzip member, ``application/gzip``): from this host's WARC directory or, on a
+    web host without it, from object storage (scale/capture.py)."""
+    version = _version(pk, number)
+    if version is None:
+        return error("No such article or version.", 404)
+    fetch = version.fetch
+    if fetch is None or not fetch.warc_file or fetch.warc_offset is None:
+        return error("This version has no raw capture (it was stored without a WARC record).", 404)
+    try:
+        member = read_capture(WarcLocation(fetch.warc_file, fetch.warc_offset, fetch.warc_record_id))
+    except CaptureMissing as exc:
+        response = error(f"The raw capture is not available: {exc}.", 404)
+        response["Cache-Control"] = "no-store"  # a file still being written is in the bucket a minute later
+        return response
+    except StorageUnavailable as exc:
+        log.warning("raw capture of fetch %s: %s", fetch.pk, exc)
+        response = error("The raw capture is in object storage, which did not answer: try again later.", 503)
+        response["Retry-After"] = "30"
+        return response
+    response = HttpResponse(member, content_type="application/gzip")
+    name = f"{fetch.warc_file.removesuffix('.warc.gz')}-{fetch.warc_offset}.warc.gz"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# The OpenAPI description of these endpoints (api/openapi.py), registered when this module loads (see
 # ArchiveConfig.ready), so the schemathesis test holds them to it like the rest of the API.
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _NUMBER = {"type": "integer", "minimum": 1}
@@ -99,5 +140,14 @@ openapi.PATHS.update({
                        {"name": "to", "in": "query", "schema": _NUMBER}],
         "responses": {"200": openapi._json(openapi._ref("Diff"), "The diff."),
                       "404": openapi._error("No such article."), **openapi.COMMON_ERRORS},
+    }},
+    "/articles/{id}/versions/{number}/capture": {"get": {
+        "summary": "The raw capture of one version: its WARC response record as stored (a gzip member).",
+        "parameters": [_ID, {"name": "number", "in": "path", "required": True, "schema": _NUMBER}],
+        "responses": {"200": {"description": "The record.",
+                              "content": {"application/gzip": {"schema": {"type": "string", "format": "binary"}}}},
+                      "404": openapi._error("No such version, or its capture is in no storage."),
+                      "503": openapi._error("Object storage did not answer; see Retry-After."),
+                      **openapi.COMMON_ERRORS},
     }},
 })  # fmt: skip

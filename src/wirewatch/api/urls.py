@@ -11,6 +11,9 @@ urlpatterns = [
     re_path(r"^articles/(?P<pk>[^/]+)/?$", views.article, name="article"),
     re_path(r"^articles/(?P<pk>[^/]+)/versions/?$", history.versions, name="article-versions"),
     re_path(r"^articles/(?P<pk>[^/]+)/diff/?$", history.diff, name="article-diff"),
+    re_path(
+        r"^articles/(?P<pk>[^/]+)/versions/(?P<number>[^/]+)/capture/?$", history.capture, name="capture"
+    ),
     re_path(r"^sources/?$", views.sources, name="sources"),
     re_path(r"^openapi\.json$", openapi.openapi_json, name="openapi"),
     re_path(r"^export\.csv$", exports.export_csv, name="export-csv"),

@@ -276,7 +276,11 @@ def recover_open_files(directory: Path | None = None) -> list[str]:
     directory = Path(directory or settings.WARC_DIR)
     recovered = []
     for path in sorted(directory.glob(f"*.warc.gz{_OPEN_SUFFIX}")):
-        with open(path, "r+b") as stream:
+        try:
+            opened = open(path, "r+b")  # noqa: SIM115 (closed by the with below)
+        except FileNotFoundError:  # another starting worker recovered it since we listed the folder
+            continue
+        with opened as stream:
             try:
                 fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -7,6 +7,8 @@ Times come from the Redis server's clock (TIME), so hosts with skewed clocks sti
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,9 +19,11 @@ from django.conf import settings
 
 from wirewatch.fetching.limiter import HostLimiter
 
-# How long a host's lock outlives a worker that died holding it. Longer than any request can take (the
-# fetch deadline plus retry waits), so a live worker's slot never expires under it.
-LOCK_TTL = 900
+log = logging.getLogger(__name__)
+# How long a lock outlives a worker killed while holding it (kill -9 runs no `finally`). A live holder renews
+# its lease every LEASE_TTL / 3 seconds, however long its request or poll takes, so the TTL can be short: a
+# host (or an article, or a source's poll) is stuck for at most this long after a worker dies, not 15 minutes.
+LEASE_TTL = 15
 # "Set the ban only if it is later than the one stored" must be atomic: two workers may ban the same host.
 _LATER_BAN = """
 local old = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -62,9 +66,10 @@ class RedisHostLimiter(HostLimiter):
     @contextmanager
     def slot(self, host: str, delay: float, max_wait: float) -> Iterator[None]:
         self._fail_if_blocked(host, max_wait)
-        lock = self.redis.lock(self._key("lock", host), timeout=LOCK_TTL, sleep=self.poll)
+        key = self._key("lock", host)
+        lock = self.redis.lock(key, timeout=LEASE_TTL, sleep=self.poll, thread_local=False)
         lock.acquire(token=uuid.uuid4().hex)
-        try:
+        with _leased(lock):
             self._fail_if_blocked(host, max_wait)
             start = max(self._stored("end", host) + delay, self._stored("ban", host))
             if (pause := start - self._clock()) > 0:
@@ -74,20 +79,45 @@ class RedisHostLimiter(HostLimiter):
             finally:
                 # Kept a day: longer than any delay, so an idle host's key does not linger for ever.
                 self.redis.set(self._key("end", host), repr(self._clock()), ex=86400)
-        finally:
-            _release(lock)
 
 
 @contextmanager
-def exclusive(client: redis.Redis, name: str, ttl: float) -> Iterator[bool]:
-    """Try to take the lock ``name`` without waiting; yields whether we hold it (released on exit)."""
-    lock = client.lock(f"{settings.REDIS_PREFIX}:lock:{name}", timeout=ttl)
-    held = lock.acquire(blocking=False)
+def exclusive(client: redis.Redis, name: str) -> Iterator[bool]:
+    """Try to take the lock ``name`` without waiting; yields whether we hold it (renewed, released on exit)."""
+    lock = client.lock(f"{settings.REDIS_PREFIX}:lock:{name}", timeout=LEASE_TTL, thread_local=False)
+    if not lock.acquire(blocking=False):
+        yield False
+        return
+    with _leased(lock):
+        yield True
+
+
+@contextmanager
+def _leased(lock: redis.lock.Lock) -> Iterator[None]:
+    """Renew the held ``lock`` every third of its TTL while the block runs (thread_local=False lets the
+    renewing thread use the holder's token); release it at the end."""
+    stop = threading.Event()
+    renewer = threading.Thread(target=_renew, args=(lock, stop), name="lease-renewal", daemon=True)
+    renewer.start()
     try:
-        yield held
+        yield
     finally:
-        if held:
-            _release(lock)
+        stop.set()
+        _release(lock)
+
+
+def _renew(lock: redis.lock.Lock, stop: threading.Event) -> None:
+    while not stop.wait(lock.timeout / 3):
+        try:
+            lock.reacquire()
+        except redis.exceptions.LockError:  # expired during a stall longer than the TTL: another may hold it
+            if not stop.is_set():
+                log.warning(
+                    "lost the lease on %s: held past its %s s TTL without renewal", lock.name, LEASE_TTL
+                )
+            return
+        except redis.exceptions.RedisError as exc:  # Redis away for a moment: the next round tries again
+            log.warning("could not renew the lease on %s: %s", lock.name, exc)
 
 
 def _release(lock: redis.lock.Lock) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import close_old_connections, transaction
@@ -19,14 +20,20 @@ from wirewatch.sources.models import Source
 log = logging.getLogger(__name__)
 
 
-def claim_due(now: datetime | None = None) -> list[int]:
-    """Ids of the due sources this call claimed: their next poll is pushed one interval on, atomically."""
+def claim_due(now: datetime | None = None, then: Callable[[int], object] = lambda pk: None) -> list[int]:
+    """Ids of the due sources this call claimed: their next poll is pushed one interval on, atomically.
+
+    ``then(pk)`` runs inside the claim's transaction: a scheduler killed between the two either committed
+    both (the poll is queued) or neither (the source is still due and the next tick claims it again). Queued
+    after the commit instead, a kill in between would skip the source for a whole poll interval."""
     now = now or timezone.now()
     claimed = []
     for source in Source.objects.filter(enabled=True, next_poll_at__lte=now).only("pk", "poll_interval"):
         later = now + timedelta(seconds=source.poll_interval)
         with transaction.atomic():
             won = Source.objects.filter(pk=source.pk, next_poll_at__lte=now).update(next_poll_at=later)
+            if won:
+                then(source.pk)  # queued but not committed, if killed here: a second poll, which is harmless
         if won:
             claimed.append(source.pk)
     return claimed
@@ -38,10 +45,7 @@ def schedule_once(*, everything: bool = False) -> int:
 
     if everything:
         Source.objects.filter(enabled=True).update(next_poll_at=timezone.now())
-    ids = claim_due()
-    for source_id in ids:
-        poll.send(source_id)
-    return len(ids)
+    return len(claim_due(then=poll.send))
 
 
 def _stop_event() -> threading.Event:
@@ -74,6 +78,7 @@ def run_worker(*, threads: int = 8, queues: list[str] | None = None) -> int:
     stop = _stop_event()
     worker = dramatiq.Worker(broker, worker_threads=threads, queues=set(queues) if queues else None)
     worker.start()
+    _maintain_periodically(broker, stop)
     uploads_stop = threading.Event()
     uploads = upload_periodically(uploads_stop)
     log.info("worker started with %d threads", threads)
@@ -86,3 +91,20 @@ def run_worker(*, threads: int = 8, queues: list[str] | None = None) -> int:
     uploads_stop.set()
     uploads.join(timeout=120)
     return 0
+
+
+def _maintain_periodically(broker: object, stop: threading.Event) -> threading.Thread:
+    """Requeue killed workers' messages every few seconds (tasks.Broker.maintain says why)."""
+    from wirewatch.scale.tasks import MAINTAIN_EVERY
+
+    def loop() -> None:
+        while not stop.wait(MAINTAIN_EVERY):
+            for queue_name in sorted(broker.get_declared_queues() | broker.get_declared_delay_queues()):
+                try:
+                    broker.maintain(queue_name)
+                except Exception as exc:  # Redis away for a moment: the consumers say so too; try again later
+                    log.warning("queue maintenance of %s failed: %s", queue_name, exc)
+
+    thread = threading.Thread(target=loop, name="queue-maintenance", daemon=True)
+    thread.start()
+    return thread

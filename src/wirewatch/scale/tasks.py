@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 from datetime import datetime
 from functools import cache
 
@@ -24,7 +25,7 @@ from dramatiq.brokers.redis import RedisBroker
 from wirewatch.discovery import Candidate
 from wirewatch.fetching.client import PoliteClient
 from wirewatch.fetching.warc import WarcWriter, recover_open_files
-from wirewatch.scale.limiter import RedisHostLimiter, connect, exclusive
+from wirewatch.scale.limiter import LEASE_TTL, RedisHostLimiter, connect, exclusive
 from wirewatch.sources.models import Source
 from wirewatch.watch.discover import known_urls
 from wirewatch.watch.loop import _poll_safely
@@ -33,9 +34,8 @@ from wirewatch.watch.recheck import recheck_due_safely
 
 log = logging.getLogger(__name__)
 NAMESPACE = f"{settings.REDIS_PREFIX}-tasks"
-ARTICLE_LOCK_TTL = 900  # seconds; a fetch that outlives it has hung, and another worker may take the URL
-POLL_LOCK_TTL = 3600  # a poll includes the source's due re-checks, each a polite fetch
 HOUR_MS = 3_600_000
+MAINTAIN_EVERY = 5.0  # seconds between two looks for a dead worker's unacknowledged messages
 
 
 def redis_url() -> str:
@@ -44,7 +44,35 @@ def redis_url() -> str:
     return settings.REDIS_URL
 
 
-broker = RedisBroker(url=settings.REDIS_URL or "redis://127.0.0.1:6379/0", namespace=NAMESPACE)
+class Broker(RedisBroker):
+    """Dramatiq's Redis broker, plus ``maintain``: give back a dead worker's messages now, not by chance.
+
+    A worker killed with messages in hand (kill -9, OOM, power) leaves them in its "acks" set; only the
+    broker's maintenance moves them back to the queue, once the worker's heartbeat is older than
+    ``heartbeat_timeout`` (60 s). Dramatiq runs maintenance on 0.1 % of commands, chosen at random: with
+    an idle worker polling a queue about once a second, that is a quarter of an hour on average, so the
+    messages of a killed worker would sit there for that long. Workers call ``maintain`` every few seconds.
+    """
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        self._forced = threading.local()
+
+    def maintain(self, queue_name: str) -> None:
+        """One command on ``queue_name`` with maintenance on (qsize: it only reads)."""
+        self._forced.on = True
+        try:
+            self.do_qsize(queue_name)
+        finally:
+            self._forced.on = False
+
+    def _should_do_maintenance(self, command: str) -> int:
+        if getattr(self._forced, "on", False):
+            return 1
+        return super()._should_do_maintenance(command)
+
+
+broker = Broker(url=settings.REDIS_URL or "redis://127.0.0.1:6379/0", namespace=NAMESPACE)
 dramatiq.set_broker(broker)
 
 
@@ -87,7 +115,7 @@ def poll(source_id: int) -> None:
         source = Source.objects.filter(pk=source_id, enabled=True).first()
         if source is None:
             return
-        with exclusive(redis_client(), f"poll:{source_id}", POLL_LOCK_TTL) as held:
+        with exclusive(redis_client(), f"poll:{source_id}") as held:
             if not held:  # another worker is polling it right now
                 return
             _poll_safely(shared_client(), source, fetch_all=queue_fetches)
@@ -105,9 +133,14 @@ def fetch(source_id: int, url: str, published: str | None, title: str | None) ->
         if source is None:
             return
         key = hashlib.sha256(f"{source_id} {url}".encode()).hexdigest()
-        with exclusive(redis_client(), f"article:{key}", ARTICLE_LOCK_TTL) as held:
+        with exclusive(redis_client(), f"article:{key}") as held:
             # Checked under the lock: a message queued twice (two polls) finds the first one's stored article.
-            if not held or known_urls(source, [url]):
+            if known_urls(source, [url]):
+                return
+            if not held:
+                # Another worker has it, or one that was killed still does for up to LEASE_TTL seconds: ask
+                # again later rather than drop it (when it is stored by then, the retry returns above).
+                fetch.send_with_options(args=(source_id, url, published, title), delay=LEASE_TTL * 2000)
                 return
             when = datetime.fromisoformat(published) if published else None
             outcome = fetch_article(shared_client(), source, Candidate(url, when, title))
