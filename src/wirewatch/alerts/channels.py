@@ -6,6 +6,10 @@ HTML part; the HTML is built from escaped values and the snippet, which the sear
 
 Webhooks are a JSON POST signed with HMAC-SHA256 over the exact body bytes with the subscription's secret
 (``X-Wirewatch-Signature: sha256=<hex>``, the GitHub convention), with ``X-Wirewatch-Idempotency-Key``.
+The address is written by an analyst and resolved by us: the POST goes through the sources' SSRF guard
+(fetching/guard.py, ``WIREWATCH_ALLOW_INTERNAL_SOURCES``), which checks the address the socket connects to, so a
+name that resolves (or re-resolves) to 169.254.169.254 or our own admin is refused. Redirects are not followed:
+a 3xx is a failed delivery, so no hop can lead elsewhere.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
 from wirewatch.alerts.models import Delivery, Subscription
+from wirewatch.fetching.guard import InternalAddressRefused, guarded_transport
 
 SIGNATURE_HEADER = "X-Wirewatch-Signature"
 KEY_HEADER = "X-Wirewatch-Idempotency-Key"
@@ -83,11 +88,13 @@ def send_webhook(subscription: Subscription, rows: list[Delivery]) -> None:
     }
     if urlsplit(subscription.webhook_url).scheme not in ("http", "https"):
         raise SendError("The webhook address must be http or https.")
+    timeout = settings.WIREWATCH_ALERTS["SEND_TIMEOUT"]
+    transport = guarded_transport(httpx.Limits(max_keepalive_connections=0))
     try:
-        response = httpx.post(
-            subscription.webhook_url, content=body, headers=headers,
-            timeout=settings.WIREWATCH_ALERTS["SEND_TIMEOUT"], follow_redirects=False,
-        )  # fmt: skip
+        with httpx.Client(transport=transport, timeout=timeout, follow_redirects=False) as client:
+            response = client.post(subscription.webhook_url, content=body, headers=headers)
+    except InternalAddressRefused as refused:
+        raise SendError(f"webhook refused: {refused}") from None
     except httpx.HTTPError as exc:
         raise SendError(f"webhook: {type(exc).__name__}: {exc}") from None
     if not 200 <= response.status_code < 300:

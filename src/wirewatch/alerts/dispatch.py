@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 
 from wirewatch.alerts import health, matching, outbox
@@ -21,6 +21,7 @@ from wirewatch.alerts.models import Delivery, Subscription
 from wirewatch.alerts.wakeup import work_waiting
 
 log = logging.getLogger(__name__)
+DATABASE_ERRORS = (OperationalError, InterfaceError)  # refused, gone, locked: the database away, not a bug
 
 
 @dataclass
@@ -66,14 +67,35 @@ def dispatch_once() -> Report:
 
 def run(stop: threading.Event, tick: float = 5.0) -> None:
     """Until ``stop``: dispatch, then sleep until the next tick or until a stored article wakes us."""
+    down_since = None
+    log.info("alert delivery started: a round every %.1f s", tick)
     while not stop.is_set():
-        close_old_connections()
-        try:
-            dispatch_once()
-        except Exception:  # a bug or a locked database must not end alert delivery for good
-            log.exception("alert dispatch failed; trying again next tick")
+        down_since = _round(down_since, tick)
         _sleep(stop, tick)
     connection.close()
+
+
+def _round(down_since: float | None, tick: float) -> float | None:
+    """One dispatch. Returns when the current database outage began, or None while the database answers.
+
+    The database away (stopped, restarting, locked) is an operating condition, not a bug: one warning when
+    it starts, one line when it ends, and a retry every tick in between; a traceback per tick would bury
+    the log. Other errors are bugs: logged whole, and delivery goes on next tick."""
+    try:
+        close_old_connections()
+        dispatch_once()
+    except DATABASE_ERRORS as exc:
+        connection.close()  # a broken connection is not reused by the next round
+        if down_since is None:
+            log.warning("alert delivery paused: database unavailable (%s); retrying every %.0f s", exc, tick)
+            return time.monotonic()
+        return down_since
+    except Exception:  # a bug must not end alert delivery for good
+        log.exception("alert dispatch failed; trying again next tick")
+        return down_since
+    if down_since is not None:
+        log.warning("database back: alert delivery resumed after %.0f s", time.monotonic() - down_since)
+    return None
 
 
 def _sleep(stop: threading.Event, tick: float) -> None:

@@ -4,8 +4,10 @@ Consistency: the database is copied first, as one snapshot (SQLite's online back
 in one step: a read transaction, which in WAL mode never blocks the watcher). Every fetch row in that snapshot
 points at a WARC record that was fsynced before the row was committed, so the WARC files, measured *after* the
 snapshot and copied up to that size (cut after their last whole gzip member), hold every record it names.
-On PostgreSQL the snapshot is ``pg_dump --format=custom`` (one transaction, also consistent) and restore is
-``pg_restore``.
+On PostgreSQL we open a REPEATABLE READ transaction, count in it, export its snapshot and run
+``pg_dump --format=custom --snapshot=<id>`` on that very snapshot (postgresql.org/docs/current/app-pgdump.html,
+functions-admin.html#FUNCTIONS-SNAPSHOT-SYNCHRONIZATION): the counts in the manifest are the dump's, exactly,
+however busy the workers are. Restore is ``pg_restore --single-transaction``: all of it or nothing.
 
 The backup folder: ``manifest.json`` (format, time, counts, every file with its size and SHA-256),
 ``wirewatch.sqlite3`` (or ``wirewatch.pgdump``), ``secret.key`` and ``warc/``.
@@ -24,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from wirewatch.fetching.warc import complete_gzip_length
 
@@ -103,10 +105,24 @@ def _pg_args() -> tuple[list[str], dict[str, str]]:
 
 
 def _snapshot_postgres(target: Path) -> dict[str, int]:
-    counts = _counts()  # pg_dump's snapshot is a moment later: counts are approximate while writing
     args, env = _pg_args()
-    subprocess.run(["pg_dump", "--format=custom", "--file", str(target), *args], env=env, check=True)
+    # The exporting transaction must stay open until pg_dump has imported the snapshot: pg_dump runs inside it.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        counts = _counts()  # in the same snapshot: exactly what the dump holds
+        _run_pg("pg_dump", ["--format=custom", f"--snapshot={snapshot}", "--file", str(target), *args], env)
     return counts
+
+
+def _run_pg(program: str, arguments: list[str], env: dict[str, str]) -> None:
+    """Run a PostgreSQL client program; its failure (or absence) is a BackupError that says why."""
+    if shutil.which(program) is None:
+        raise BackupError(f"{program} not found: install the PostgreSQL client tools (postgresql-client)")
+    done = subprocess.run([program, *arguments], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BackupError(f"{program} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
 
 
 def _copy_prefix(source: Path, target: Path, size: int) -> None:
@@ -206,8 +222,8 @@ def _restore_sqlite(src: Path) -> None:
 def _restore_postgres(src: Path) -> None:
     args, env = _pg_args()
     connection.close()
-    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(src / PG_NAME)]
-    subprocess.run(command, env=env, check=True)
+    options = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error"]
+    _run_pg("pg_restore", [*options, *args, str(src / PG_NAME)], env)
 
 
 def restore(src: Path, force: bool = False) -> dict:

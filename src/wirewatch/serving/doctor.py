@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from wirewatch.scale.replica import check_replica
+
 HEARTBEAT_FRESH = 60  # seconds: a worker silent for longer is gone (Dramatiq beats every few seconds)
 QUEUE_WARN = 10_000
 
@@ -138,6 +140,7 @@ def check_modes() -> list[Check]:
 
 CHECKS: list[Callable[[], Check | list[Check]]] = [
     check_database,
+    check_replica,
     check_redis,
     check_queue,
     check_warc_storage,
