@@ -110,6 +110,18 @@ if DATABASE_URL := os.environ.get("DATABASE_URL"):
     DATABASES["default"] = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     _run = "".join(c if c.isalnum() else "_" for c in DATA_DIR.name.lower())[-30:]
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_run}"[:63]}
+# A streaming replica serving the reads of web GET requests (scale/replica.py); the rest uses the primary.
+# After a write, a client reads from the primary for WIREWATCH_REPLICA_PIN_SECONDS (read-your-writes).
+REPLICA_PIN_SECONDS = int(os.environ.get("WIREWATCH_REPLICA_PIN_SECONDS", "10"))
+if DATABASE_REPLICA_URL := os.environ.get("DATABASE_REPLICA_URL"):
+    import dj_database_url
+
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)  # a dead replica: fail fast
+    DATABASES["replica"] = _replica
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary under this alias
+    DATABASE_ROUTERS = ["wirewatch.scale.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(1, "wirewatch.scale.replica.read_from_replica")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
@@ -138,6 +150,12 @@ CACHES = {
 }
 if os.environ.get("WIREWATCH_CACHE") == "off":  # every page rendered per request: for measuring, debugging
     CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in CACHES}
+# Micro-cache (serving/microcache.py): each process keeps complete anonymous answers this many seconds, in at
+# most this many bytes. Keep the seconds below 0.9 (microcache.MAX_AGE_SECONDS): freshness within 1 s. 0: off.
+WIREWATCH_MICROCACHE_SECONDS = float(os.environ.get("WIREWATCH_MICROCACHE_SECONDS", "0.5"))
+WIREWATCH_MICROCACHE_BYTES = int(os.environ.get("WIREWATCH_MICROCACHE_BYTES", str(32 * 1024 * 1024)))
+if os.environ.get("WIREWATCH_CACHE") == "off":
+    WIREWATCH_MICROCACHE_SECONDS = 0.0
 # --- end of caches
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,6 +13,9 @@ os.environ.setdefault(
 )
 # Test sources are local servers on loopback: the SSRF guard must be told (deployments refuse them by default).
 os.environ.setdefault("WIREWATCH_ALLOW_INTERNAL_SOURCES", "127.0.0.0/8,::1/128")
+# Tests store then read at once, through servers they start too: the micro-cache (serving/microcache.py) is off
+# unless a test turns it on (tests/serving/test_microcache.py) or the run sets it.
+os.environ.setdefault("WIREWATCH_MICROCACHE_SECONDS", "0")
 
 
 import pytest  # noqa: E402
@@ -37,5 +40,22 @@ def _empty_caches():
     from django.core.cache import caches
 
     for alias in ("default", "local"):
-        caches[alias].clear()
+        _clear(caches[alias])
     yield
+
+
+def _clear(cache) -> None:
+    """Empty one cache. Django's Redis backend clears with FLUSHDB, the whole Redis database: every other run
+    sharing the server (its task queues, leases, cached pages) would lose everything. Only this run's keys go,
+    its task queues too: a message a test's killed worker left behind must not reach the next test's workers."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if not isinstance(cache, RedisCache):
+        cache.clear()
+        return
+    from wirewatch.scale.tasks import NAMESPACE
+
+    client = cache._cache.get_client(write=True)  # noqa: SLF001 (the backend exposes no prefix-scoped clear)
+    for pattern in (f"{cache.key_prefix}:*", f"{NAMESPACE}:*"):
+        for key in client.scan_iter(match=pattern, count=1000):
+            client.delete(key)
