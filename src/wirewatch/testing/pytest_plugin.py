@@ -59,3 +59,20 @@ def _clear(cache) -> None:
     for pattern in (f"{cache.key_prefix}:*", f"{NAMESPACE}:*"):
         for key in client.scan_iter(match=pattern, count=1000):
             client.delete(key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions_at_teardown(django_db_setup, django_db_blocker):
+    """PostgreSQL refuses DROP DATABASE while any session is connected, so a connection still held at the end by
+    a daemon thread (a micro-cache refresher, a test server's thread) leaked the test database of the run.
+    Torn down before pytest-django's ``django_db_setup`` (it depends on it): end those sessions first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
