@@ -54,9 +54,18 @@ def signature(text: str) -> np.ndarray | None:
     items = shingles(text)
     if len(items) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM)
+    template = _template()
+    # The template's permutations (a, b): MinHash() draws them from a seeded RandomState on every
+    # construction, which cost more than hashing the shingles. Same seed, same arrays, same values.
+    minhash = MinHash(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch(list(items))
     return minhash.hashvalues.astype("<u8")
+
+
+@cache
+def _template() -> MinHash:
+    """An empty MinHash with datasketch's defaults (seed 1, default scheme): the permutations' source."""
+    return MinHash(num_perm=NUM_PERM)
 
 
 @cache

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -165,7 +165,15 @@ def revision() -> tuple:
     transaction made equal)."""
     from wirewatch.entities.models import GazetteerRevision
 
-    return GazetteerRevision.objects.filter(pk=1).values_list("number", "changed_at").first() or (0, None)
+    # Read before every stored article (current_matcher): plain SQL costs a tenth of the ORM query's CPU
+    # (~0.02 vs ~0.2 ms). The values are only compared with this function's earlier answers.
+    meta, quote = GazetteerRevision._meta, connection.ops.quote_name
+    number, changed_at = (quote(meta.get_field(name).column) for name in ("number", "changed_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {number}, {changed_at} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = 1"
+        )
+        return tuple(cursor.fetchone() or (0, None))
 
 
 def alias_pairs() -> list[tuple[int, str]]:

@@ -1,0 +1,112 @@
+"""CPU per stored article on the store path, split by ``version_stored`` receiver (dedupe, entities, search).
+
+    .venv/bin/python bench/storepath.py [--articles 500] [--baseline-src DIR]
+
+Stores --articles KCNA texts (../shared) through store_extracted on a fresh SQLite database and reports CPU ms
+per article: the whole call, each receiver, and the store without its receivers (the rest). One wrapper calls
+the receivers in their connected order and times each. With --baseline-src (the ``src`` folder of other code,
+e.g. ``git archive HEAD src | tar -x -C /tmp/base``) the same measurement runs first on that code in a child
+process, and the ratios baseline/current are printed: before and after in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import fresh_data_dir, kcna_articles, setup_django  # noqa: E402
+
+
+def _timed_receivers(totals: dict[str, float]) -> None:
+    """Replace version_stored's receivers by one that calls each of them, in order, and adds up their time."""
+    from wirewatch.archive.models import Article
+    from wirewatch.archive.signals import version_stored
+
+    receivers = version_stored._live_receivers(Article)[0]  # Django's own lookup: the ones send() would call
+    for receiver in receivers:
+        version_stored.disconnect(receiver)
+    version_stored.receivers, version_stored.sender_receivers_cache = [], {}
+
+    def all_timed(sender, **kwargs) -> None:
+        for receiver in receivers:
+            started = time.process_time()
+            receiver(sender=sender, **kwargs)
+            totals[f"{receiver.__module__}.{receiver.__name__}"] += time.process_time() - started
+
+    version_stored.connect(all_timed, weak=False, dispatch_uid="bench.storepath")
+
+
+def measure(articles: int) -> dict:
+    from tests.factories import body_html, make_source
+    from wirewatch.archive.store import store_extracted
+    from wirewatch.extraction import Extracted
+
+    rows = kcna_articles(articles)
+    source = make_source("bench-storepath")
+    pages = [
+        Extracted(
+            r["headline"],
+            False,
+            r["story_text"],
+            body_html(r["story_text"]),
+            "",
+            None,
+            "",
+            "en",
+            "rules",
+            True,
+        )
+        for r in rows
+    ]
+    totals: dict[str, float] = defaultdict(float)
+    _timed_receivers(totals)
+    # One article first, not counted: loading the matcher and stemmers is paid once per process.
+    store_extracted(source, "http://www.kcna.kp/en/article/warm-up.kcmsf", pages[0])
+    totals.clear()
+    started = time.process_time()
+    for n, extracted in enumerate(pages):
+        store_extracted(source, f"http://www.kcna.kp/en/article/{n}.kcmsf", extracted)
+    total = time.process_time() - started
+    per = {name: round(seconds * 1000 / len(rows), 3) for name, seconds in sorted(totals.items())}
+    return {"articles": len(rows), "total_ms": round(total * 1000 / len(rows), 3), "receivers_ms": per,
+            "rest_ms": round(total * 1000 / len(rows) - sum(per.values()), 3)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--baseline-src", type=Path, help="a src folder of the code to compare with")
+    args = parser.parse_args()
+    if args.baseline_src:
+        env = {**os.environ, "PYTHONPATH": str(args.baseline_src.resolve())}
+        command = [sys.executable, __file__, "--articles", str(args.articles)]
+        out = subprocess.run(
+            command, env=env, capture_output=True, text=True, check=True, timeout=3600
+        ).stdout
+        baseline = json.loads(out)["current"]
+    fresh_data_dir("storepath")
+    setup_django()
+    results = {"current": measure(args.articles)}
+    if args.baseline_src:
+        results["baseline"] = baseline
+        current = results["current"]
+        results["ratio_baseline_to_current"] = {
+            "total": round(baseline["total_ms"] / current["total_ms"], 2),
+            **{
+                name: round(ms / current["receivers_ms"][name], 2)
+                for name, ms in baseline["receivers_ms"].items()
+            },
+        }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

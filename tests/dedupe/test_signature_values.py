@@ -1,0 +1,75 @@
+"""Signatures are stored and compared across releases: computing them faster must give the same bits."""
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from tests.entities.helpers import kcna_rows, published_at, store
+from tests.factories import make_source
+from wirewatch.dedupe import minhash
+from wirewatch.dedupe.models import Band, Signature
+
+pytestmark = pytest.mark.shared
+
+
+def reference_signature(text: str) -> np.ndarray | None:
+    """The signature as first written: a new datasketch MinHash, with its default permutations, per text."""
+    items = minhash.shingles(text)
+    if len(items) < minhash.MIN_SHINGLES:
+        return None
+    reference = MinHash(num_perm=minhash.NUM_PERM)
+    reference.update_batch(list(items))
+    return reference.hashvalues.astype("<u8")
+
+
+def korean_texts(shared_dir) -> list[str]:
+    paths = sorted((shared_dir / "data" / "korean").glob("*.txt"))[:3]
+    return [part for path in paths for part in path.read_text(encoding="utf-8").split("\n\n")[:40]]
+
+
+def test_signatures_and_bands_equal_a_fresh_datasketch_minhash_on_real_texts(shared_dir):
+    texts = [row["story_text"] for row in kcna_rows(shared_dir)[:300]] + korean_texts(shared_dir)
+    texts.append("中华人民共和国国务院总理" * 20)  # the character-shingle path
+    signed = 0
+    for text in texts:
+        expected, actual = reference_signature(text), minhash.signature(text)
+        if expected is None:
+            assert actual is None
+            continue
+        assert minhash.to_bytes(actual) == minhash.to_bytes(expected)
+        assert minhash.band_keys(actual) == minhash.band_keys(expected)
+        signed += 1
+    assert signed >= 250  # the comparison ran on real texts, not on a handful of short ones
+
+
+def stored_bands(article) -> list[tuple[int, int]]:
+    signature = Signature.objects.get(article=article)
+    return sorted(Band.objects.filter(signature=signature).values_list("band", "key"))
+
+
+@pytest.mark.django_db
+def test_stored_bands_are_the_band_keys_of_the_stored_signature(shared_dir):
+    source = make_source("kcna-en", "KCNA")
+    for row in kcna_rows(shared_dir)[:5]:
+        article = store(source, row["headline"], row["story_text"])
+        values = minhash.from_bytes(Signature.objects.get(article=article).hashvalues)
+        assert stored_bands(article) == minhash.band_keys(values)
+        assert minhash.to_bytes(values) == minhash.to_bytes(minhash.signature(row["story_text"]))
+
+
+@pytest.mark.django_db
+def test_a_new_version_replaces_its_signature_and_can_join_another_sources_group(shared_dir):
+    kcna, rodong = make_source("kcna-en", "KCNA"), make_source("rodong-en", "Rodong Sinmun")
+    first, second = [r for r in kcna_rows(shared_dir) if len(r["story_text"]) > 600][:2]
+    original = store(kcna, first["headline"], first["story_text"], published_at(first))
+    url = "http://127.0.0.1:9/rodong-en/changing"
+    article = store(rodong, second["headline"], second["story_text"], published_at(second), url=url)
+    assert Signature.objects.get(article=article).group == article.pk
+    # Its next version is a copy of the KCNA article: still one signature, the new bands, KCNA's group.
+    store(rodong, first["headline"], first["story_text"], published_at(first) + timedelta(hours=5), url=url)
+    assert Signature.objects.filter(article=article).count() == 1
+    assert Signature.objects.get(article=article).group == original.pk
+    assert stored_bands(article) == minhash.band_keys(minhash.signature(first["story_text"]))
+    assert Band.objects.count() == 2 * len(minhash.band_keys(minhash.signature(first["story_text"])))
