@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from wirewatch.accounts.models import Role
@@ -58,14 +58,34 @@ def export_rows(request: HttpRequest) -> Iterator[dict]:
         if QUERY_FILTER is None:
             raise BadQuery("q= is not supported yet: search is not installed.")
         queryset = QUERY_FILTER(queryset, q)
-    values = queryset.order_by("-published", "-id").values_list(*_FIELDS)
-    for row in values.iterator(chunk_size=CHUNK_SIZE):
+    for row in _keyset_chunks(queryset):
         record = dict(zip(COLUMNS, row, strict=True))
         record["published"] = iso_utc(record["published"])
         record["removed_at"] = iso_utc(record["removed_at"])
         # Texts are stored compressed (archive.Blob); Blob knows how to read its own data.
         record["text"] = Blob(data=record["text"]).text if record["text"] is not None else ""
         yield record
+
+
+def _keyset_chunks(queryset: QuerySet) -> Iterator[tuple]:
+    """The rows newest first, CHUNK_SIZE per query, each query resuming after the last (published, id) seen.
+
+    Not ``QuerySet.iterator()``: on PostgreSQL that holds a server-side cursor open between chunks, and a
+    response nobody read to the end is then closed by the garbage collector at any moment, even inside another
+    query on the same connection, where psycopg's connection lock (not re-entrant) deadlocks the thread. Here
+    nothing is open between chunks, so an abandoned export holds no database resource at all.
+    """
+    ordered = queryset.order_by("-published", "-id")
+    after = None
+    while True:
+        page = ordered
+        if after is not None:
+            page = ordered.filter(Q(published__lt=after[0]) | Q(published=after[0], id__lt=after[1]))
+        rows = list(page.values_list("published", "id", *_FIELDS)[:CHUNK_SIZE])
+        yield from (row[2:] for row in rows)
+        if len(rows) < CHUNK_SIZE:
+            return
+        after = rows[-1][:2]
 
 
 def _spreadsheet_safe(value: object) -> object:
