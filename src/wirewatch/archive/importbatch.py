@@ -12,12 +12,10 @@ Extraction of the batches is extractpool.py's.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from warcio.warcwriter import WARCWriter
 
 from wirewatch.archive.blobdata import Packed
 from wirewatch.archive.extractpool import Job, Prepared
@@ -25,7 +23,7 @@ from wirewatch.archive.models import Article, Version
 from wirewatch.archive.store import Stored, _store, extracted_hash
 from wirewatch.extraction import Extracted
 from wirewatch.fetching.records import Attempt, record_attempt
-from wirewatch.fetching.warc import WarcLocation, WarcWriter
+from wirewatch.fetching.warc import WarcWriter
 from wirewatch.sources.models import Source
 
 BATCH_PAGES = 50  # pages per transaction: about a second of SQLite's write lock (other writers wait) at the measured rate
@@ -56,31 +54,12 @@ class BatchWarc(WarcWriter):
     """Our WarcWriter, fsyncing once per batch (``sync``) instead of after every exchange. The importer calls
     ``sync`` before committing the batch, so no committed version names a record that is not on disk."""
 
-    def _append(self, records: list, record_id: str) -> WarcLocation:
-        with self._lock:
-            out = self._current_file()
-            offset = out.tell()
-            writer = WARCWriter(out, gzip=True, warc_version="1.1")
-            try:
-                for record in records:
-                    writer.write_record(record)
-            except OSError:  # disk full: a partial record must not stay in the middle of the file
-                self._abandon_file(offset)
-                raise
-            location = WarcLocation(self._name, offset, record_id)
-            if out.tell() >= self.max_bytes:
-                self._sync_file()
-                self._close_file()
-            return location
+    def _after_write(self) -> None:
+        pass  # synced once per batch, by ``sync``
 
     def sync(self) -> None:
         with self._lock:
             self._sync_file()
-
-    def _sync_file(self) -> None:
-        if self._file is not None:
-            self._file.flush()
-            os.fsync(self._file.fileno())
 
 
 @dataclass

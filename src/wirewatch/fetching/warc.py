@@ -154,15 +154,23 @@ class WarcWriter:
             try:
                 for record in records:
                     writer.write_record(record)
-                out.flush()
-                os.fsync(out.fileno())  # a crash now loses nothing already reported to the caller
+                self._after_write()
             except OSError:  # disk full: a partial record must not stay in the middle of the file
                 self._abandon_file(offset)
                 raise
             location = WarcLocation(self._name, offset, record_id)
             if out.tell() >= self.max_bytes:
+                self._sync_file()
                 self._close_file()
             return location
+
+    def _after_write(self) -> None:
+        self._sync_file()  # a crash now loses nothing already reported to the caller
+
+    def _sync_file(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+            os.fsync(self._file.fileno())
 
     def _current_file(self) -> BinaryIO:
         if self._file is None:
