@@ -1,10 +1,12 @@
 """CPU per stored article on the store path, split by ``version_stored`` receiver (dedupe, entities, search).
 
-    .venv/bin/python bench/storepath.py [--articles 500] [--baseline-src DIR]
+    .venv/bin/python bench/storepath.py [--articles 500] [--batch N] [--baseline-src DIR]
 
 Stores --articles KCNA texts (../shared) through store_extracted on a fresh SQLite database and reports CPU ms
-per article: the whole call, each receiver, and the store without its receivers (the rest). One wrapper calls
-the receivers in their connected order and times each. With --baseline-src (the ``src`` folder of other code,
+per article: the whole call, each receiver (by app), and the store without its receivers (the rest). One wrapper
+calls the receivers in their connected order and times each. With --batch N, N pages are stored per transaction
+with no ``version_stored`` receiver, then ``versions_stored`` is sent once for them (the WARC importer's way), and
+its receivers are the ones timed (--batch 1: the batch receivers with one-item lists). With --baseline-src (the ``src`` folder of other code,
 e.g. ``git archive HEAD src | tar -x -C /tmp/base``) the same measurement runs first on that code in a child
 process, and the ratios baseline/current are printed: before and after in one run.
 """
@@ -25,28 +27,55 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from common import fresh_data_dir, kcna_articles, setup_django  # noqa: E402
 
 
-def _timed_receivers(totals: dict[str, float]) -> None:
-    """Replace version_stored's receivers by one that calls each of them, in order, and adds up their time."""
+def _timed_receivers(totals: dict[str, float], batch: int) -> None:
+    """Replace the timed signal's receivers (version_stored's, or versions_stored's with --batch) by one that
+    calls each of them, in order, and adds up their time by app; the other signal gets no receiver."""
+    from wirewatch.archive import signals
     from wirewatch.archive.models import Article
-    from wirewatch.archive.signals import version_stored
 
-    receivers = version_stored._live_receivers(Article)[0]  # Django's own lookup: the ones send() would call
-    for receiver in receivers:
-        version_stored.disconnect(receiver)
-    version_stored.receivers, version_stored.sender_receivers_cache = [], {}
+    timed = signals.versions_stored if batch else signals.version_stored
+    receivers = timed._live_receivers(Article)[0]  # Django's own lookup: the ones send() would call
+    # getattr: a --baseline-src from before versions_stored existed has only version_stored
+    for signal in (signals.version_stored, getattr(signals, "versions_stored", None)):
+        if signal is not None:
+            signal.receivers, signal.sender_receivers_cache = [], {}
 
     def all_timed(sender, **kwargs) -> None:
         for receiver in receivers:
             started = time.process_time()
             receiver(sender=sender, **kwargs)
-            totals[f"{receiver.__module__}.{receiver.__name__}"] += time.process_time() - started
+            totals[receiver.__module__] += time.process_time() - started
 
-    version_stored.connect(all_timed, weak=False, dispatch_uid="bench.storepath")
+    timed.connect(all_timed, weak=False, dispatch_uid="bench.storepath")
 
 
-def measure(articles: int) -> dict:
-    from tests.factories import body_html, make_source
+def _store_all(source, pages: list, batch: int, prefix: str) -> None:
+    """Each page through store_extracted; with ``batch``, that many per transaction and one versions_stored."""
+    from django.db import transaction
+
+    from wirewatch.archive.models import Article
     from wirewatch.archive.store import store_extracted
+
+    urls = [f"http://www.kcna.kp/en/article/{prefix}{n}.kcmsf" for n in range(len(pages))]
+    if not batch:
+        for url, extracted in zip(urls, pages, strict=True):
+            store_extracted(source, url, extracted)
+        return
+    from wirewatch.archive.signals import StoredVersion, versions_stored
+
+    for start in range(0, len(pages), batch):
+        with transaction.atomic():
+            done = [
+                store_extracted(source, url, page)
+                for url, page in zip(urls[start : start + batch], pages[start : start + batch], strict=True)
+            ]
+            versions_stored.send(
+                Article, stored=[StoredVersion(d.article, d.version, d.created) for d in done]
+            )
+
+
+def measure(articles: int, batch: int = 0) -> dict:
+    from tests.factories import body_html, make_source
     from wirewatch.extraction import Extracted
 
     rows = kcna_articles(articles)
@@ -67,23 +96,25 @@ def measure(articles: int) -> dict:
         for r in rows
     ]
     totals: dict[str, float] = defaultdict(float)
-    _timed_receivers(totals)
+    _timed_receivers(totals, batch)
     # One article first, not counted: loading the matcher and stemmers is paid once per process.
-    store_extracted(source, "http://www.kcna.kp/en/article/warm-up.kcmsf", pages[0])
+    _store_all(source, pages[:1], batch, "warm-up-")
     totals.clear()
     started = time.process_time()
-    for n, extracted in enumerate(pages):
-        store_extracted(source, f"http://www.kcna.kp/en/article/{n}.kcmsf", extracted)
+    _store_all(source, pages, batch, "")
     total = time.process_time() - started
     per = {name: round(seconds * 1000 / len(rows), 3) for name, seconds in sorted(totals.items())}
-    return {"articles": len(rows), "total_ms": round(total * 1000 / len(rows), 3), "receivers_ms": per,
-            "rest_ms": round(total * 1000 / len(rows) - sum(per.values()), 3)}  # fmt: skip
+    return {"articles": len(rows), "batch": batch, "total_ms": round(total * 1000 / len(rows), 3),
+            "receivers_ms": per, "rest_ms": round(total * 1000 / len(rows) - sum(per.values()), 3)}  # fmt: skip
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=500)
-    parser.add_argument("--baseline-src", type=Path, help="a src folder of the code to compare with")
+    parser.add_argument("--batch", type=int, default=0, help="pages per transaction and versions_stored send")
+    parser.add_argument(
+        "--baseline-src", type=Path, help="a src folder of the code to compare with (per item)"
+    )
     args = parser.parse_args()
     if args.baseline_src:
         env = {**os.environ, "PYTHONPATH": str(args.baseline_src.resolve())}
@@ -94,7 +125,7 @@ def main() -> None:
         baseline = json.loads(out)["current"]
     fresh_data_dir("storepath")
     setup_django()
-    results = {"current": measure(args.articles)}
+    results = {"current": measure(args.articles, args.batch)}
     if args.baseline_src:
         results["baseline"] = baseline
         current = results["current"]

@@ -200,6 +200,10 @@ WIREWATCH = {
 # networks ("127.0.0.1/32,10.0.0.0/8", or "all") are allowed. Tests and the demo opt in for loopback.
 WIREWATCH_ALLOW_INTERNAL_SOURCES = _env_list("WIREWATCH_ALLOW_INTERNAL_SOURCES", "")
 
+# Search (docs/search.md): relevance order ranks the best of the newest this-many matches (after filters), so a
+# common word is not scored and sorted in full; a date range reaches older matches.
+WIREWATCH_SEARCH_RELEVANCE_WINDOW = int(os.environ.get("WIREWATCH_SEARCH_RELEVANCE_WINDOW", "10000"))
+
 # Accounts (docs/accounts.md). Private: every page, feed and API call needs a login or a token.
 WIREWATCH_PRIVATE = os.environ.get("WIREWATCH_PRIVATE") == "1"
 WIREWATCH_API_RATE_LIMIT = int(os.environ.get("WIREWATCH_API_RATE_LIMIT", "600"))  # requests per minute

@@ -12,10 +12,22 @@ from django.db import transaction
 
 from wirewatch.alerts.models import QueueItem
 from wirewatch.alerts.wakeup import wake
+from wirewatch.archive.signals import StoredVersion
 
 
 def version_stored_to_queue(sender: Any, *, article: Any, version: Any, created: bool, **kwargs: Any) -> None:
-    QueueItem.objects.create(article_id=article.pk)
+    queue_versions([StoredVersion(article, version, created)])
+
+
+def versions_stored_to_queue(sender: Any, *, stored: list[StoredVersion], **kwargs: Any) -> None:
+    queue_versions(stored)
+
+
+def queue_versions(stored: list[StoredVersion]) -> None:
+    """One queue row per item, in storing order, in one insert; one wake-up for the whole batch."""
+    if not stored:
+        return
+    QueueItem.objects.bulk_create([QueueItem(article_id=item.article.pk) for item in stored])
     transaction.on_commit(wake)
 
 

@@ -1,11 +1,12 @@
 """The WARC importer's batches: extraction off the main process, one transaction and one fsync per batch.
 
 Profiling ``wirewatch import warc`` one page at a time (docs/performance.md) showed each stored article paying
-for its own WARC fsync, its own commit and its own savepoints, besides extraction. A batch keeps what the
-one-by-one path guaranteed: every page still goes through ``store._store`` (same rows, same ``version_stored``
-receivers, in the same order), the WARC records are on disk before the transaction that names them commits,
-and a batch commits whole or not at all, so a killed import keeps every finished batch and a re-import adds
-the rest (pages already stored are recognised by their content hash).
+for its own WARC fsync, its own commit and its own savepoints, besides extraction; then for ~17 ORM statements
+and the receivers of its own ``version_stored``. A batch keeps what the one-by-one path guaranteed: its pages
+leave the rows ``store._store`` would leave page after page (written in bulk by batchstore.py, receivers told
+once per batch through ``versions_stored``), the WARC records are on disk before the transaction that names
+them commits, and a batch commits whole or not at all, so a killed import keeps every finished batch and a
+re-import adds the rest (pages already stored are recognised by their content hash).
 
 Extraction of the batches is extractpool.py's.
 """
@@ -17,12 +18,11 @@ from datetime import datetime
 
 from django.db import transaction
 
-from wirewatch.archive.blobdata import Packed
+from wirewatch.archive.batchstore import BatchStore
 from wirewatch.archive.extractpool import Job, Prepared
 from wirewatch.archive.models import Article, Version
-from wirewatch.archive.store import Stored, _store, extracted_hash
-from wirewatch.extraction import Extracted
-from wirewatch.fetching.records import Attempt, record_attempt
+from wirewatch.archive.store import extracted_hash
+from wirewatch.fetching.records import Attempt
 from wirewatch.fetching.warc import WarcWriter
 from wirewatch.sources.models import Source
 
@@ -83,27 +83,26 @@ class _Known:
             ).select_for_update()  # as store_extracted: a concurrent writer (PostgreSQL) waits for our batch
         )
         self.articles: dict[tuple[int, str], Article] = {(a.source_id, a.url): a for a in live}
-        self.hashes: dict[int, set[str]] = {article.pk: set() for article in self.articles.values()}
-        rows = Version.objects.filter(article_id__in=list(self.hashes)).values_list(
-            "article_id", "content_hash"
-        )
+        self.hashes: dict[tuple[int, str], set[str]] = {key: set() for key in self.articles}
+        key_of = {article.pk: key for key, article in self.articles.items()}
+        rows = Version.objects.filter(article_id__in=list(key_of)).values_list("article_id", "content_hash")
         for article_id, digest in rows:
-            self.hashes[article_id].add(digest)
+            self.hashes[key_of[article_id]].add(digest)
 
     def stored(self, page: Page, digest: str) -> bool:
-        article = self.articles.get((page.source.pk, page.url))
-        return article is not None and digest in self.hashes[article.pk]
+        return digest in self.hashes.get((page.source.pk, page.url), ())
 
-    def add(self, page: Page, stored: Stored) -> None:
-        self.articles[(page.source.pk, page.url)] = stored.article
-        self.hashes.setdefault(stored.article.pk, set()).add(stored.version.content_hash)
+    def add(self, page: Page, article: Article, digest: str) -> None:
+        key = (page.source.pk, page.url)
+        self.articles[key] = article
+        self.hashes.setdefault(key, set()).add(digest)
 
 
 def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -> BatchCounts:
     """Store one batch in one transaction; the batch's WARC records are synced before it commits."""
     counts = BatchCounts()
     with transaction.atomic():
-        known = _Known(pages)
+        known, store = _Known(pages), BatchStore()
         for page, (result, packed) in zip(pages, extracted, strict=True):
             if not result.text.strip():
                 counts.not_articles += 1
@@ -112,20 +111,21 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
             if known.stored(page, digest):
                 counts.already_stored += 1
                 continue
-            stored = _store_page(page, result, digest, packed, known, warc)
-            known.add(page, stored)
-            counts.new_articles += stored.created
+            article = known.articles.get((page.source.pk, page.url))
+            counts.new_articles += article is None
             counts.new_versions += 1
+            attempt = _attempt(page, warc)
+            known.add(
+                page, store.add(page.source, article, page.url, result, digest, packed, attempt), digest
+            )
+        store.flush()
         warc.sync()
     return counts
 
 
-def _store_page(
-    page: Page, result: Extracted, digest: str, packed: tuple[Packed, Packed], known: _Known, warc: BatchWarc
-) -> Stored:
+def _attempt(page: Page, warc: BatchWarc) -> Attempt:
+    """The page re-recorded in our WARC file, as the Fetch row that will name it."""
     location = warc.write_exchange(page.url, [], page.status, page.reason, page.headers, page.body,
                                    page.fetched_at)  # fmt: skip
-    fetch_id = record_attempt(Attempt(page.url, "import", page.source.pk, page.fetched_at, final_url=page.url,
-                                      status_code=200, body_bytes=len(page.body), warc=location))  # fmt: skip
-    article = known.articles.get((page.source.pk, page.url))
-    return _store(page.source, page.url, article, result, digest, fetch_id, page.fetched_at, packed=packed)
+    return Attempt(page.url, "import", page.source.pk, page.fetched_at, final_url=page.url, status_code=200,
+                   body_bytes=len(page.body), warc=location)  # fmt: skip

@@ -11,11 +11,12 @@ import hashlib
 import zlib
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from wirewatch.archive.blobdata import Packed, pack
+from wirewatch.archive.blobdata import pack
 
 
 class Blob(models.Model):
@@ -33,10 +34,10 @@ class Blob(models.Model):
         return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
     @classmethod
-    def intern(cls, value: str, packed: Packed | None = None) -> Blob:
-        """The blob holding ``value``, created if new. Call inside the storing transaction. ``packed``:
-        ``pack(value)`` when already computed (the WARC importer's workers do, off the main process)."""
-        digest, size, data = packed or pack(value)
+    def intern(cls, value: str) -> Blob:
+        """The blob holding ``value``, created if new. Call inside the storing transaction. (The WARC importer
+        packs in its workers and inserts a batch's blobs at once: archive/batchstore.py.)"""
+        digest, size, data = pack(value)
         blob = cls.objects.filter(pk=digest).first()
         if blob is None:
             # Two writers may store the same new text at once (on PostgreSQL they run concurrently): with ON
@@ -93,6 +94,11 @@ class Article(models.Model):
             models.Index(fields=["-published", "-id"], name="article_stream"),
             models.Index(fields=["source", "-published", "-id"], name="article_source_stream"),
             models.Index(fields=["language", "-published", "-id"], name="article_language_stream"),
+            # The stream's ?lang= matches case-insensitively (RFC 5646 section 2.1.1) on lower(language):
+            # this index serves it, so a rare language is a short walk, not a scan of the whole stream.
+            models.Index(
+                Lower("language"), F("published").desc(), F("id").desc(), name="article_lang_ci_stream"
+            ),
             models.Index(fields=["source", "url"], name="article_source_url"),
         ]
 
@@ -133,8 +139,7 @@ class Version(models.Model):
         for name in ("text", "html"):
             pending = self.__dict__.pop(f"_pending_{name}", None)
             if pending is not None:
-                packed = self.__dict__.pop(f"_packed_{name}", None)
-                setattr(self, f"{name}_blob", Blob.intern(pending, packed))
+                setattr(self, f"{name}_blob", Blob.intern(pending))
         super().save(*args, **kwargs)
 
     @property

@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from wirewatch.archive.blobdata import Packed
 from wirewatch.archive.models import Article, ChangeEvent, RecheckState, Version
 from wirewatch.archive.signals import version_stored
 from wirewatch.extraction import Extracted
@@ -132,15 +131,13 @@ def _store(
     fetch_id: int | None,
     seen_at: datetime,
     replacing: Article | None = None,
-    packed: tuple[Packed, Packed] | None = None,
 ) -> Stored:
-    """``packed``: the text's and the HTML's blob values, when a caller computed them already (WARC import)."""
     created = article is None
     if created:
         if replacing is not None:  # free the live-URL slot first (the unique constraint is on live rows)
             Article.objects.filter(pk=replacing.pk).update(superseded_at=seen_at)
         article = Article(source=source, url=url, first_seen=seen_at, **_article_dates(extracted, seen_at))
-    version = _append_version(article, extracted, digest, fetch_id, seen_at, packed)
+    version = _append_version(article, extracted, digest, fetch_id, seen_at)
     if created:
         Source.objects.filter(pk=source.pk).update(article_count=F("article_count") + 1)
         RecheckState.objects.create(
@@ -160,7 +157,6 @@ def _append_version(
     digest: str,
     fetch_id: int | None,
     seen_at: datetime,
-    packed: tuple[Packed, Packed] | None = None,
 ) -> Version:
     if article.pk is None:
         article.title, article.language = extracted.title, extracted.language
@@ -173,14 +169,18 @@ def _append_version(
         content_hash=digest,
         **_version_fields(extracted),
     )
-    if packed is not None:
-        version.__dict__["_packed_text"], version.__dict__["_packed_html"] = packed  # see Version.save
     version.save(force_insert=True)
     article.current_version = version
-    article.version_count = version.number
+    advance_article(article, version.number, extracted, seen_at)
+    article.save()
+    return version
+
+
+def advance_article(article: Article, number: int, extracted: Extracted, seen_at: datetime) -> None:
+    """Set the article's denormalised fields for its new version ``number`` (all but ``current_version``, which
+    the caller sets once the version has its id); the batch importer (batchstore.py) shares this."""
+    article.version_count = number
     article.title, article.title_is_lead = extracted.title, extracted.title_is_lead
     article.language, article.last_seen = extracted.language, seen_at
     if extracted.published and article.published_is_estimate:
         article.__dict__.update(_article_dates(extracted, seen_at))
-    article.save()
-    return version

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from wirewatch.archive.models import Article
 from wirewatch.dedupe.models import Signature
@@ -26,8 +26,13 @@ def also_published(article: Article) -> list[Article]:
 
 
 def collapse(queryset: QuerySet[Article]) -> QuerySet[Article]:
-    """``queryset`` without the later copies of near-duplicates: each group shows only its earliest article."""
-    return queryset.exclude(pk__in=Signature.objects.filter(is_first=False).values("article_id"))
+    """``queryset`` without the later copies of near-duplicates: each group shows only its earliest article.
+
+    A correlated NOT EXISTS: each article the page's index walk passes is looked up in the signatures by
+    article_id (unique), so a page costs the same at any archive size. ``NOT IN`` over every later copy made
+    the database gather them all first, a list that grows with the archive (docs/performance.md, Scale)."""
+    later_copy = Signature.objects.filter(article_id=OuterRef("pk"), is_first=False)
+    return queryset.filter(~Exists(later_copy))
 
 
 def other_source_counts(articles: Iterable[Article]) -> dict[int, int]:

@@ -1,14 +1,16 @@
 """What the entities app records when a version is stored: mentions, appearances and dates in the text.
 
-Runs inside the storing transaction (``archive.signals.version_stored``): the rows commit or roll back with the
-version. The previous version's rows stay, marked not current.
+Runs inside the storing transaction (``archive.signals.version_stored``, or ``versions_stored`` for a batch of the
+WARC importer: one implementation, ``record_versions``): the rows commit or roll back with the version. The previous version's rows stay, marked not current.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from wirewatch.archive.models import Article, Version
+from wirewatch.archive.signals import StoredVersion
 from wirewatch.entities.appearances import find_appearances
 from wirewatch.entities.matcher import Found, current_matcher
 from wirewatch.entities.models import Appearance, Mention, TextDate
@@ -20,30 +22,53 @@ def version_text(version: Version) -> str:
     return version.text if version.title_is_lead else f"{version.title}\n{version.text}"
 
 
-def on_version_stored(sender, article: Article, version: Version, created: bool, **kwargs) -> None:
-    if not created:
+def on_version_stored(sender: Any, article: Article, version: Version, created: bool, **kwargs: Any) -> None:
+    record_versions([StoredVersion(article, version, created)])
+
+
+def on_versions_stored(sender: Any, stored: list[StoredVersion], **kwargs: Any) -> None:
+    record_versions(stored)
+
+
+def record_versions(stored: list[StoredVersion]) -> None:
+    """What ``version_stored`` records for each item, in storing order: the previous version's rows of the
+    articles that are not new marked not current (one UPDATE per model: no article appears twice, so no item's
+    new rows can be among them), then every item's rows, one insert per model in storing order (same ids)."""
+    replaced = [item.article.pk for item in stored if not item.created]
+    if replaced:
         for model in (Mention, Appearance, TextDate):
-            model.objects.filter(article=article, is_current=True).update(is_current=False)
-    record_version(article, version)
+            model.objects.filter(article_id__in=replaced, is_current=True).update(is_current=False)
+    _record([(item.article, item.version) for item in stored])
 
 
 def record_version(article: Article, version: Version) -> None:
     """Mentions, appearances and text dates of ``version`` (also used by ``wirewatch entities rescan``)."""
-    text = version_text(version)
+    _record([(article, version)])
+
+
+def _record(pairs: list[tuple[Article, Version]]) -> None:
     matcher = current_matcher()
-    found = matcher.find(text)
-    Mention.objects.bulk_create(_mentions(article, version, found))
-    body_start = len(text) - len(version.text)
-    sightings = find_appearances(text, found, matcher.tracked, matcher.places, body_start)
-    Appearance.objects.bulk_create(
-        Appearance(entity_id=s.entity_id, article=article, version=version, kind=s.kind, sentence=s.sentence,
-                   date_start=s.date_start, date_end=s.date_end, place_id=s.place_id)
-        for s in sightings
-    )  # fmt: skip
-    TextDate.objects.bulk_create(
-        TextDate(article=article, version=version, start=d.start, end=d.end, text=d.text)
-        for d in find_text_dates(text)
-    )
+    mentions: list[Mention] = []
+    appearances: list[Appearance] = []
+    dates: list[TextDate] = []
+    for article, version in pairs:
+        text = version_text(version)
+        found = matcher.find(text)
+        mentions += _mentions(article, version, found)
+        body_start = len(text) - len(version.text)
+        sightings = find_appearances(text, found, matcher.tracked, matcher.places, body_start)
+        appearances += (
+            Appearance(entity_id=s.entity_id, article=article, version=version, kind=s.kind, sentence=s.sentence,
+                       date_start=s.date_start, date_end=s.date_end, place_id=s.place_id)
+            for s in sightings
+        )  # fmt: skip
+        dates += (
+            TextDate(article=article, version=version, start=d.start, end=d.end, text=d.text)
+            for d in find_text_dates(text)
+        )
+    for model, rows in ((Mention, mentions), (Appearance, appearances), (TextDate, dates)):
+        if rows:
+            model.objects.bulk_create(rows)
 
 
 def _mentions(article: Article, version: Version, found: list[Found]) -> list[Mention]:

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 MAX_PAGE_CHARS = 10_000_000  # the fetcher caps bodies too; this keeps a direct caller safe
 MAX_TITLE_CHARS = 500  # a "headline" longer than this is a page-layout accident
 LIBXML_MAX_DEPTH = 250  # libxml2's HTML parser stops nesting at 255
+# Elements libxml2 (through lxml and trafilatura's load_html) adds without a start tag: html, head or body, and
+# a p around text at the top level. Generous: tests/extraction/test_fast_paths.py measures the real margin.
+IMPLIED_ELEMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def extract_article(
 ) -> Extracted:
     """Extract one article page. Never raises on page content; bad ``rules`` are logged and count as no match."""
     html = (html or "")[:MAX_PAGE_CHARS]
-    document = _lxml_document(html)
+    document = _LazyDocument(html)
     tree = LexborHTMLParser(_tame(html, document))
     body = _body(document, url, tree, rules)
     title, title_is_lead, label = _title(body, tree, language, listing_title)
@@ -92,6 +95,21 @@ def extract_article(
     )
 
 
+class _LazyDocument:
+    """The page as trafilatura's lxml tree, parsed on first use: the rules path needs it only for the generic
+    fallback and for a page that may nest too deep for lexbor (``_tame``)."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+        self.parsed = False
+        self.root: lxml_html.HtmlElement | None = None
+
+    def __call__(self) -> lxml_html.HtmlElement | None:
+        if not self.parsed:
+            self.root, self.parsed = _lxml_document(self.html), True
+        return self.root
+
+
 def _lxml_document(html: str) -> lxml_html.HtmlElement | None:
     try:
         return load_html(html) if html.strip() else None
@@ -99,23 +117,28 @@ def _lxml_document(html: str) -> lxml_html.HtmlElement | None:
         return None
 
 
-def _tame(html: str, document: lxml_html.HtmlElement | None) -> str:
+def _tame(html: str, document: _LazyDocument) -> str:
     """The markup for lexbor: the page itself, unless it nests absurdly deep. lexbor takes quadratic time on
     deep nesting (50,000 nested divs: seconds), while libxml2 stops at depth 255 in milliseconds; for such a page
-    we give lexbor libxml2's depth-capped tree instead."""
-    if document is None:
+    we give lexbor libxml2's depth-capped tree instead. A page with too few start tags to nest that deep is
+    not parsed by libxml2 at all."""
+    if start_tags_bound(html) + IMPLIED_ELEMENTS < LIBXML_MAX_DEPTH or (root := document()) is None:
         return html
     depth = 0
-    for event, _ in etree.iterwalk(document, events=("start", "end")):
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
         depth += 1 if event == "start" else -1
         if depth >= LIBXML_MAX_DEPTH:
-            return etree.tostring(document, encoding="unicode", method="html")
+            return etree.tostring(root, encoding="unicode", method="html")
     return html
 
 
-def _body(
-    document: lxml_html.HtmlElement | None, url: str, tree: LexborHTMLParser, rules: dict | None
-) -> _Body:
+def start_tags_bound(html: str) -> int:
+    """At least the number of elements libxml2 makes from the start tags in ``html``: every start tag begins
+    with a "<" that no "/" follows (an end tag's "</" never opens an element). C-speed counting."""
+    return html.count("<") - html.count("</")
+
+
+def _body(document: _LazyDocument, url: str, tree: LexborHTMLParser, rules: dict | None) -> _Body:
     found = None
     if rules:
         try:
@@ -126,7 +149,7 @@ def _body(
         cleaned, text = finish_body(found.body_html, url)
         if text:
             return _Body(cleaned, text, "rules", True, found, None)
-    generic = _generic(document, url)
+    generic = _generic(document(), url)
     cleaned, text = finish_body(generic.body_html, url) if generic else ("", "")
     return _Body(cleaned, text, "generic", False if rules else None, found, generic)
 

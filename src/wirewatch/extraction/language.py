@@ -20,9 +20,11 @@ NEIGHBOURS = ({"zh", "ja"}, {"zh", "yue"}, {"no", "nb", "nn", "da"}, {"ms", "id"
 
 @cache
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_FILE
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    from .langid_fast import FastIdentifier  # py3langid's answers, its byte walk vectorised (langid_fast.py)
+
+    return FastIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _base(code: str) -> str:

@@ -6,14 +6,17 @@ import argparse
 import sys
 
 
-def _redis_problem() -> str | None:
-    """Why scale-out mode cannot start here (None when Redis answers), said plainly instead of a traceback."""
+def _redis_problem(ping: bool = True) -> str | None:
+    """Why scale-out mode cannot start here (None when Redis answers, or is configured when not ``ping``),
+    said plainly instead of a traceback."""
     from django.conf import settings
 
     if not settings.REDIS_URL:
         return (
             "scheduler and worker need REDIS_URL (scale-out mode, docs/deploy.md); on one machine use `watch`"
         )
+    if not ping:
+        return None
     from wirewatch.scale.limiter import connect
 
     try:
@@ -26,7 +29,9 @@ def _redis_problem() -> str | None:
 def cmd_scheduler(args: argparse.Namespace) -> int:
     from wirewatch.scale.run import run_scheduler
 
-    if problem := _redis_problem():
+    # The looping scheduler waits for Redis to come (run.py logs the outage); a one-shot `--once` says why it
+    # cannot queue and exits.
+    if problem := _redis_problem(ping=args.once):
         print(f"wirewatch: {problem}", file=sys.stderr)
         return 2
     return run_scheduler(once=args.once, tick=args.tick)

@@ -9,15 +9,21 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from wirewatch.sources.models import Source
 
 log = logging.getLogger(__name__)
+# Redis refused, reset, timed out or still loading its data: the queue is away, an operating condition, not a bug.
+REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_MAX = 60.0  # seconds: the longest wait between two tries while Redis is away
 
 
 def claim_due(now: datetime | None = None, then: Callable[[int], object] = lambda pk: None) -> list[int]:
@@ -60,12 +66,53 @@ def run_scheduler(*, once: bool = False, tick: float = 5.0) -> int:
         print(f"queued {schedule_once(everything=True)} poll(s)")
         return 0
     stop = _stop_event()
+    outage = None
     while not stop.is_set():
         close_old_connections()
-        if queued := schedule_once():
-            log.info("queued %d poll(s)", queued)
-        stop.wait(tick)
+        outage = _schedule_round(outage, tick)
+        stop.wait(outage.wait(tick) if outage else tick)
     return 0
+
+
+@dataclass
+class _Outage:
+    """Redis away since ``since`` (monotonic), ``tries`` failed rounds so far."""
+
+    since: float
+    tries: int = 1
+
+    def wait(self, tick: float) -> float:
+        """Seconds until the next try: the tick, doubling with each failed try, at most RETRY_MAX."""
+        return min(RETRY_MAX, tick * 2 ** (self.tries - 1))
+
+
+def _schedule_round(outage: _Outage | None, tick: float) -> _Outage | None:
+    """One look for due sources. Returns the current Redis outage, or None while Redis answers.
+
+    As alert delivery does for the database (alerts/dispatch.py): one warning when the outage starts, one line
+    when it ends, no traceback per try. A poll whose message could not be queued was not claimed either (its
+    claim rolls back with the failed send, claim_due), so it is queued once Redis is back."""
+    from wirewatch.scale.tasks import broker
+
+    try:
+        broker.client.ping()  # every round, so an outage shows (and its end) even when nothing is due
+        queued = schedule_once()
+    except REDIS_ERRORS as exc:
+        if outage is None:
+            log.warning(
+                "scheduling paused: Redis unavailable (%s); retrying in %g s, backing off up to %g s",
+                exc,
+                tick,
+                RETRY_MAX,
+            )
+            return _Outage(time.monotonic())
+        outage.tries += 1
+        return outage
+    if outage is not None:
+        log.warning("Redis back: scheduling resumed after %.0f s", time.monotonic() - outage.since)
+    if queued:
+        log.info("queued %d poll(s)", queued)
+    return None
 
 
 def run_worker(*, threads: int = 8, queues: list[str] | None = None) -> int:

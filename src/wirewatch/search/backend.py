@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
@@ -33,6 +34,7 @@ _relevance_signer = signing.Signer(salt="wirewatch.search.relevance-cursor", sep
 class SearchPage:
     items: list[Article]
     next_cursor: str | None
+    window: int | None = None  # relevance order: more matched than this, only the newest this many ranked
 
 
 class SearchBackend(Protocol):
@@ -90,18 +92,58 @@ def _in_order(ids: list[int]) -> list[Article]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def _relevance_cursor(score: float, pk: int) -> str:
-    return _relevance_signer.sign_object([score, pk])
+def relevance_window() -> int:
+    """N: relevance ranks the newest N matches (docs/search.md, "Relevance")."""
+    return max(1, int(settings.WIREWATCH_SEARCH_RELEVANCE_WINDOW))
 
 
-def _decode_relevance_cursor(token: str) -> tuple[float, int]:
+@dataclass(frozen=True)
+class RelevanceStart:
+    """Where a relevance page starts: after (score, pk), among the matches with id >= low (None: all)."""
+
+    score: float | None
+    pk: int | None
+    low: int | None
+
+
+def _relevance_cursor(score: float, pk: int, low: int | None) -> str:
+    # The window's oldest id travels with the cursor: every page ranks the same matches, whatever arrives.
+    return _relevance_signer.sign_object([score, pk, low])
+
+
+def _decode_relevance_cursor(token: str) -> RelevanceStart:
+    invalid = BadQuery("The cursor is not valid; use the link from the previous page.")
     try:
-        score, pk = _relevance_signer.unsign_object(token)
+        # Cursors made before the window had two fields; their first page ranked every match, so do theirs.
+        score, pk, *rest = _relevance_signer.unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        raise BadQuery("The cursor is not valid; use the link from the previous page.") from None
-    if not isinstance(score, int | float) or not isinstance(pk, int):
-        raise BadQuery("The cursor is not valid; use the link from the previous page.")
-    return float(score), pk
+        raise invalid from None
+    low = rest[0] if rest else None
+    if (
+        len(rest) > 1
+        or not all(isinstance(v, int) for v in (pk, low or 0))
+        or not isinstance(score, int | float)
+    ):
+        raise invalid
+    return RelevanceStart(float(score), pk, low)
+
+
+def relevance_start(cursor: str | None, newest_ids: Callable[[int], list[int]]) -> RelevanceStart:
+    """The cursor's start, or a first page's window: ``newest_ids(n)`` gives the highest n ids matching (after
+    the filters); when there are more than N, only ids from the N-th up are ranked."""
+    if cursor:
+        return _decode_relevance_cursor(cursor)
+    size = relevance_window()
+    newest = newest_ids(size + 1)
+    return RelevanceStart(None, None, newest[size - 1] if len(newest) > size else None)
+
+
+def relevance_page(rows: list[tuple[Any, ...]], limit: int, low: int | None) -> SearchPage:
+    """A page from ``limit + 1`` rows of (id, score), best first."""
+    items = _in_order([row[0] for row in rows[:limit]])
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = _relevance_cursor(last[1], last[0], low) if last else None
+    return SearchPage(items, next_cursor, relevance_window() if low is not None else None)
 
 
 class SQLiteBackend:
@@ -160,21 +202,31 @@ class SQLiteBackend:
             return db.fetchall()
 
     def _by_relevance(self, match: str, filters: Filters, cursor: str | None, limit: int) -> SearchPage:
-        # FTS5 drives (best matches first); filters, when any, are a subquery on the articles.
-        where, params = filters_clause(filters, "search_index.rowid")
-        if cursor:
-            score, pk = _decode_relevance_cursor(cursor)
+        # FTS5 drives; filters, when any, are a subquery on the articles, tested per match ('+': not offered to
+        # FTS5 as rowid = constraints, one doclist seek per filtered article: 15 s at 100k with a source filter).
+        # The window's bound is a rowid range, which FTS5 seeks to: bm25 is computed for the window's rows only
+        # (its idf still counts every match of each phrase once per query: FTS5's bm25 asks xQueryPhrase).
+        where, params = filters_clause(filters, "+search_index.rowid")
+        start = relevance_start(cursor, lambda n: self._newest_filtered(match, where, params, n))
+        if start.low is not None:
+            where, params = where + " AND search_index.rowid >= %s", [*params, start.low]
+        if start.pk is not None:
             where += f" AND ({_BM25} > %s OR ({_BM25} = %s AND search_index.rowid > %s))"
-            params += [score, score, pk]
+            params = [*params, start.score, start.score, start.pk]
         sql = (
             f"SELECT search_index.rowid, {_BM25} FROM search_index "
             f"WHERE search_index MATCH %s {where} "
             f"ORDER BY {_BM25}, search_index.rowid LIMIT %s"
         )
-        rows = self._rows(sql, [match, *params, limit + 1])
-        items = _in_order([row[0] for row in rows[:limit]])
-        last = rows[limit - 1] if len(rows) > limit else None
-        return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
+        return relevance_page(self._rows(sql, [match, *params, limit + 1]), limit, start.low)
+
+    def _newest_filtered(self, match: str, where: str, params: list[Any], limit: int) -> list[int]:
+        """The highest ``limit`` ids that match and pass the filters: FTS5 walks its doclists from the end."""
+        sql = (
+            f"SELECT search_index.rowid FROM search_index WHERE search_index MATCH %s {where} "
+            "ORDER BY search_index.rowid DESC LIMIT %s"
+        )
+        return [row[0] for row in self._rows(sql, [match, *params, limit])]
 
 
 def get_backend() -> SearchBackend:

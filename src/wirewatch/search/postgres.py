@@ -27,11 +27,10 @@ from wirewatch.archive.models import Article, Version
 from wirewatch.search.analysis import Indexed, index_document
 from wirewatch.search.backend import (
     SearchPage,
-    _decode_relevance_cursor,
-    _in_order,
-    _relevance_cursor,
     filtered_articles,
     filters_clause,
+    relevance_page,
+    relevance_start,
 )
 from wirewatch.search.compile import compile_query
 from wirewatch.search.datewalk import by_date, with_related
@@ -162,18 +161,25 @@ class PostgresBackend:
         )
         score_params = [query for _, query in leaves]
         where, where_params = filters_clause(filters, "article_id")
-        if cursor:
-            value, pk = _decode_relevance_cursor(cursor)
+        # The window as in SQLiteBackend: the newest N matches (ids descending, after the filters), then ranked.
+        start = relevance_start(
+            cursor, lambda n: self._newest_filtered(condition, [*params, *where_params], where, n)
+        )
+        if start.low is not None:
+            where, where_params = where + " AND article_id >= %s", [*where_params, start.low]
+        if start.pk is not None:
             where += f" AND ({score} > %s OR ({score} = %s AND article_id > %s))"
-            where_params += [*score_params, value, *score_params, value, pk]
+            where_params += [*score_params, start.score, *score_params, start.score, start.pk]
         sql = (
             f"SELECT article_id, {score} AS score FROM {TABLE} WHERE ({condition}) {where} "
             f"ORDER BY score, article_id LIMIT %s"
         )
         rows = self._rows(sql, [*score_params, *params, *where_params, limit + 1])
-        items = _in_order([row[0] for row in rows[:limit]])
-        last = rows[limit - 1] if len(rows) > limit else None
-        return SearchPage(items, _relevance_cursor(last[1], last[0]) if last else None)
+        return relevance_page(rows, limit, start.low)
+
+    def _newest_filtered(self, condition: str, params: list[Any], where: str, limit: int) -> list[int]:
+        sql = f"SELECT article_id FROM {TABLE} WHERE ({condition}) {where} ORDER BY article_id DESC LIMIT %s"
+        return [row[0] for row in self._rows(sql, [*params, limit])]
 
     def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as db:

@@ -23,6 +23,14 @@ class Results:
     items: list[Article] = field(default_factory=list)
     snippets: dict[int, SafeString] = field(default_factory=dict)
     next_cursor: str | None = None
+    window: int | None = None  # relevance: more matches than this, only the newest this many were ranked
+
+    @property
+    def notice(self) -> str | None:
+        """What the reader is told when relevance did not rank every match (shown on the page and in the API)."""
+        if self.window is None:
+            return None
+        return f"Ranked among the {self.window:,} newest matches; narrow by date to rank older ones."
 
 
 def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
@@ -61,7 +69,7 @@ def search(params: Mapping[str, str]) -> Results:
         )
     except QueryError as exc:
         raise BadQuery(str(exc)) from None
-    results.items, results.next_cursor = page.items, page.next_cursor
+    results.items, results.next_cursor, results.window = page.items, page.next_cursor, page.window
     for article in page.items:
         text_now = article.current_version.text if article.current_version else ""
         results.snippets[article.pk] = snippet(text_now, highlights, results.dueum)

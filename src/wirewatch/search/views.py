@@ -26,7 +26,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @read_only
 def search_api(request: HttpRequest) -> JsonResponse:
-    """``GET /api/v1/search?q=...&sort=date|relevance&dueum=1|0&cursor=...&limit=...``"""
+    """``GET /api/v1/search?q=...&sort=date|relevance&dueum=1|0&cursor=...&limit=...``; ``ranked_among_newest``
+    (and ``notice``) say when relevance ranked only the newest N of more matches, else null."""
     if not request.GET.get("q"):
         raise BadQuery("q is required: the search query.")
     results = service.search(request.GET)
@@ -34,4 +35,10 @@ def search_api(request: HttpRequest) -> JsonResponse:
         {**article_summary(request, item), "snippet": str(results.snippets[item.pk])}
         for item in results.items
     ]
-    return JsonResponse({"items": items, "next": results.next_cursor}, json_dumps_params=JSON_OPTIONS)
+    body = {
+        "items": items,
+        "next": results.next_cursor,
+        "ranked_among_newest": results.window,
+        "notice": results.notice,
+    }
+    return JsonResponse(body, json_dumps_params=JSON_OPTIONS)

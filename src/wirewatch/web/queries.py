@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.http import QueryDict
 
 from wirewatch.archive.models import Article
@@ -70,8 +71,10 @@ def stream(filters: StreamFilters) -> QuerySet[Article]:
     if filters.sources:
         queryset = queryset.filter(source__slug__in=filters.sources)
     if filters.language:
-        # Language tags are case-insensitive (RFC 5646 section 2.1.1).
-        queryset = queryset.filter(language__iexact=filters.language)
+        # Language tags are case-insensitive (RFC 5646 section 2.1.1). lower(language) = the lowered tag, not
+        # iexact (LIKE / UPPER()): the article_lang_ci_stream index serves exactly this expression. Tags are
+        # ASCII (_LANGUAGE_TAG), so Python's and SQL's lower() agree.
+        queryset = queryset.alias(language_ci=Lower("language")).filter(language_ci=filters.language.lower())
     return queryset
 
 
