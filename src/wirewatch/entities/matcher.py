@@ -15,12 +15,15 @@ Where a match may stand (checked on the normalised text around it):
 * Chinese and Japanese are written without spaces: any position, but aliases must be two characters or more.
 * Overlapping matches: the longest wins, then the leftmost ("조선로동당" is the party, not "조선" + rest).
 * All-capital Latin aliases of up to four letters (WPK, KPA, US, UN) must match case-sensitively, or "us" and
-  "un" in ordinary words would be countries.
+  "un" in ordinary words would be countries. They are looked for as written in the original text (``str.find``)
+  rather than in the automaton: "us" and "un" are inside half the words of an English text, and each of those
+  hits cost a Python step before it was refused.
 """
 
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import ahocorasick
@@ -44,6 +47,11 @@ class _Entry:
     exact: str | None  # the alias as written, when it must match case-sensitively
 
 
+# Per character: (written with spaces and alphanumeric, Hangul), the two facts ``_stands_alone`` asks. Bounded.
+_CLASSES: dict[str, tuple[bool, bool]] = {}
+_CLASSES_MAX = 50_000
+
+
 def _is_hangul(char: str) -> bool:
     return "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
 
@@ -54,6 +62,17 @@ def _is_cjk(char: str) -> bool:
 
 def _spaced_word_char(char: str) -> bool:
     return char.isalnum() and not _is_hangul(char) and not _is_cjk(char)
+
+
+def _classes(char: str) -> tuple[bool, bool]:
+    try:
+        return _CLASSES[char]
+    except KeyError:
+        pass
+    classes = (_spaced_word_char(char), _is_hangul(char))
+    if len(_CLASSES) < _CLASSES_MAX:
+        _CLASSES[char] = classes
+    return classes
 
 
 def _acronym(text: str) -> bool:
@@ -79,10 +98,15 @@ class Matcher:
             ids, exact = grouped.setdefault(key, (set(), text.strip() if _acronym(text.strip()) else None))
             ids.add(entity_id)
         self.automaton = ahocorasick.Automaton()
+        self.cased: list[_Entry] = []  # found with str.find in the original text: see the module's docstring
         for key, (ids, exact) in grouped.items():
-            self.automaton.add_word(key, _Entry(tuple(sorted(ids)), len(key), exact))
+            entry = _Entry(tuple(sorted(ids)), len(key), exact)
+            if exact is not None and exact.lower() == key:
+                self.cased.append(entry)
+            else:
+                self.automaton.add_word(key, entry)
         self.size = len(grouped)
-        if self.size:
+        if len(self.automaton):
             self.automaton.make_automaton()
 
     def find(self, text: str) -> list[Found]:
@@ -90,25 +114,45 @@ class Matcher:
         if not self.size or not text:
             return []
         normal, offsets = normalise_with_offsets(text)
+        candidates = self._cased_candidates(text, normal, offsets)
+        if len(self.automaton):
+            for end, entry in self.automaton.iter(normal):
+                start = end - entry.length + 1
+                if _stands_alone(normal, start, end + 1) and _case_ok(text, offsets, start, end, entry):
+                    candidates.append((start, end + 1, entry))
+        return [
+            _found(start, end, entry, offsets)
+            for start, end, entry in _longest_first(candidates, len(normal))
+        ]
+
+    def _cased_candidates(
+        self, text: str, normal: str, offsets: list[int] | None
+    ) -> list[tuple[int, int, _Entry]]:
+        """The case-sensitive aliases where they stand alone, as (start, end, entry) in ``normal``. Each is ASCII
+        capitals, and an ASCII capital normalises to one character (its lower case), so an occurrence at ``at`` in
+        ``text`` is the same alias at the normalised index whose offset is ``at``, and nowhere else."""
         candidates = []
-        for end, entry in self.automaton.iter(normal):
-            start = end - entry.length + 1
-            if _stands_alone(normal, start, end + 1) and _case_ok(text, offsets, start, end, entry):
-                candidates.append((start, end + 1, entry))
-        return [_found(start, end, entry, offsets) for start, end, entry in _longest_first(candidates)]
+        for entry in self.cased:
+            at = text.find(entry.exact)  # type: ignore[arg-type]
+            while at != -1:
+                start = at if offsets is None else bisect_left(offsets, at)
+                if _stands_alone(normal, start, start + entry.length):
+                    candidates.append((start, start + entry.length, entry))
+                at = text.find(entry.exact, at + 1)  # type: ignore[arg-type]
+        return candidates
 
 
 def _stands_alone(normal: str, start: int, end: int) -> bool:
-    first, last = normal[start], normal[end - 1]
-    before = normal[start - 1] if start > 0 else " "
-    after = normal[end] if end < len(normal) else " "
-    if _spaced_word_char(first) and _spaced_word_char(before):
+    first_word, first_hangul = _classes(normal[start])
+    last_word, last_hangul = _classes(normal[end - 1])
+    before_word, before_hangul = _classes(normal[start - 1]) if start > 0 else _SPACE
+    after_word, after_hangul = _classes(normal[end]) if end < len(normal) else _SPACE
+    if (first_word and before_word) or (last_word and after_word) or (first_hangul and before_hangul):
         return False
-    if _spaced_word_char(last) and _spaced_word_char(after):
-        return False
-    if _is_hangul(first) and _is_hangul(before):
-        return False
-    return not (_is_hangul(last) and _is_hangul(after) and end - start < 2)
+    return not (last_hangul and after_hangul and end - start < 2)
+
+
+_SPACE = (False, False)  # the classes of " ", which stands for the text's ends
 
 
 def _case_ok(text: str, offsets: list[int] | None, start: int, end: int, entry: _Entry) -> bool:
@@ -118,13 +162,17 @@ def _case_ok(text: str, offsets: list[int] | None, start: int, end: int, entry: 
     return original == entry.exact
 
 
-def _longest_first(candidates: list[tuple[int, int, _Entry]]) -> list[tuple[int, int, _Entry]]:
+def _longest_first(candidates: list[tuple[int, int, _Entry]], size: int) -> list[tuple[int, int, _Entry]]:
+    """Longest first, then leftmost, each kept when it overlaps none kept before. Spans are never empty, so two
+    overlap exactly when they share a position: ``used`` marks the kept positions (linear, not quadratic)."""
+    if not candidates:
+        return []
     taken: list[tuple[int, int, _Entry]] = []
-    used: list[tuple[int, int]] = []
+    used = bytearray(size)
     for start, end, entry in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
-        if all(end <= s or start >= e for s, e in used):
+        if used.find(1, start, end) == -1:
             taken.append((start, end, entry))
-            used.append((start, end))
+            used[start:end] = b"\x01" * (end - start)
     return sorted(taken, key=lambda c: c[0])
 
 

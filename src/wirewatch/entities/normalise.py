@@ -17,15 +17,29 @@ _APOSTROPHES = "\u2018\u2019\u02bc\u02bb\u0060\u00b4\uff07"
 _SPACES = (
     "\t\n\r\x0b\x0c\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 )
-# One character in, one character out: str.translate keeps offsets exact.
-_TABLE = str.maketrans({**dict.fromkeys(_HYPHENS, " "), **dict.fromkeys(_APOSTROPHES, "'"),
-                        **dict.fromkeys(_SPACES, " ")})  # fmt: skip
+# One character in, one character out: the replacements keep offsets exact. No replacement is itself a key, so
+# replacing one character after another equals one ``str.translate`` (which is slow on non-ASCII text: CPython
+# builds its result one character at a time there), and ``str.replace`` runs at C speed.
+_REPLACEMENTS = list({**dict.fromkeys(_HYPHENS, " "), **dict.fromkeys(_APOSTROPHES, "'"),
+                      **dict.fromkeys(_SPACES, " ")}.items())  # fmt: skip
 _RUNS_OF_SPACE = re.compile(r" {2,}")
+# Per character: its NFKC form case folded, or None when that is its own case folding, one character long
+# ("plain": most of Unicode). Bounded, so hostile text cannot grow it without end.
+_FOLDED: dict[str, str | None] = {}
+_FOLDED_MAX = 50_000
+
+
+def _replaced(text: str) -> str:
+    """``text`` with ``_REPLACEMENTS`` made (one ``str.translate`` of them, faster)."""
+    for char, replacement in _REPLACEMENTS:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
 
 
 def normalise_alias(text: str) -> str:
     """An alias in matching form: as an article's text, plus runs of spaces made one and the ends trimmed."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TABLE)
+    folded = _replaced(unicodedata.normalize("NFKC", text).casefold())
     return _RUNS_OF_SPACE.sub(" ", folded).strip()
 
 
@@ -38,11 +52,47 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """
     folded = text.casefold()
     if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
-        return folded.translate(_TABLE), None
+        return _replaced(folded), None
+    return _per_character(text)
+
+
+def _per_character(text: str) -> tuple[str, list[int]]:
+    """Each character's NFKC form, case folded and translated, with the offsets. Only the characters that are
+    not plain (see ``_FOLDED``) are handled one by one; the runs between them are case folded at once (case
+    folding is per character) and keep their length."""
+    special = {char: folded for char in set(text) if (folded := _fold(char)) is not None}
+    positions = sorted(at for char in special for at in _occurrences(text, char))
     pieces: list[str] = []
     offsets: list[int] = []
-    for index, char in enumerate(text):
-        piece = unicodedata.normalize("NFKC", char).casefold().translate(_TABLE)
+    done = 0
+    for at in positions:
+        pieces.append(text[done:at].casefold())
+        offsets.extend(range(done, at))
+        piece = special[text[at]]
         pieces.append(piece)
-        offsets.extend([index] * len(piece))
-    return "".join(pieces), offsets
+        offsets.extend([at] * len(piece))
+        done = at + 1
+    pieces.append(text[done:].casefold())
+    offsets.extend(range(done, len(text)))
+    return _replaced("".join(pieces)), offsets
+
+
+def _fold(char: str) -> str | None:
+    try:
+        return _FOLDED[char]
+    except KeyError:
+        pass
+    folded: str | None = unicodedata.normalize("NFKC", char).casefold()
+    if folded == char.casefold() and len(folded) == 1:
+        folded = None
+    if len(_FOLDED) < _FOLDED_MAX:
+        _FOLDED[char] = folded
+    return folded
+
+
+def _occurrences(text: str, char: str) -> list[int]:
+    found, at = [], text.find(char)
+    while at != -1:
+        found.append(at)
+        at = text.find(char, at + 1)
+    return found

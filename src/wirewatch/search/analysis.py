@@ -232,25 +232,70 @@ class Indexed:
     unigrams: str
 
 
-def _stream(items: list[Word], folded: bool) -> str:
-    tokens = (token for word in items for token in word.tokens)
-    return " ".join(fold(token) for token in tokens) if folded else " ".join(tokens)
+# Indexing needs no Word per occurrence, only each word's share of the streams. A stream is its tokens joined
+# by spaces; an "other" word gives one or two tokens (or none, then it is skipped), so joining each word's
+# group first gives the same string. Its groups depend on the word alone: made once per distinct word. A
+# Korean word's tokens depend on the sentence (kiwi), so Korean and CJK words still go through Word.
+# tests/search/test_index_streams.py proves the columns equal those built from words() on the real texts.
+_KOREAN_OR_CJK = re.compile(f"[{_HANGUL}{_CJK}]")
 
 
-def _unigrams(items: list[Word]) -> str:
-    return " ".join(char for word in items if word.kind == "cjk" for char in word.surface)
+@functools.lru_cache(maxsize=200_000)
+def _other_groups(raw: str) -> tuple[str, str] | None:
+    """(plain group, folded group) of a non-CJK, non-Korean word; None when it gives no token."""
+    found = _other_tokens(raw)
+    if found is None:
+        return None
+    plain, folded = " ".join(found[1]), " ".join(fold(token) for token in found[1])
+    return plain, plain if folded == plain else folded  # one string kept when folding changes nothing
+
+
+@dataclass
+class _Streams:
+    plain: list[str]  # token groups, in text order
+    folded: list[str]
+    cjk: str = ""  # the CJK words' surfaces, concatenated (their characters are the unigrams)
+
+
+def _streams(text: str, analysed: list[Any] | None) -> _Streams:
+    if not _KOREAN_OR_CJK.search(text):  # most texts: one pass in C over the cached groups
+        groups = list(filter(None, map(_other_groups, WORD_RE.findall(text))))
+        return _Streams([group[0] for group in groups], [group[1] for group in groups])
+    matches = list(WORD_RE.finditer(text))
+    # As words() does: kiwi reads the whole text, its morphemes are shared out among the Hangul runs.
+    hangul = [m for m in matches if "\uac00" <= m.group()[0] <= "\ud7a3"]
+    shares = _morphemes_by_run(text, hangul, analysed) if hangul else []
+    morphemes = dict(zip((m.start() for m in hangul), shares, strict=True))
+    streams, cjk = _Streams([], []), []
+    for match in matches:
+        raw = match.group()
+        if "\uac00" <= raw[0] <= "\ud7a3":
+            tokens = _korean_word(match, morphemes.get(match.start(), [])).tokens
+        elif _CJK_START.match(raw[0]):
+            word = _cjk_word(match)
+            tokens = word.tokens
+            cjk.append(word.surface)
+        else:
+            group = _other_groups(raw)
+            if group is not None:
+                streams.plain.append(group[0])
+                streams.folded.append(group[1])
+            continue
+        streams.plain.extend(tokens)
+        streams.folded.extend(fold(token) for token in tokens)
+    streams.cjk = "".join(cjk)
+    return streams
 
 
 def index_document(title: str, body: str, analysed: tuple[Any, Any] = (None, None)) -> Indexed:
-    title, body = title[:MAX_TITLE_CHARS], body[:MAX_BODY_CHARS]
-    title_words = list(words(title, analysed=analysed[0]))
-    body_words = list(words(body, analysed=analysed[1]))
+    title_streams = _streams(title[:MAX_TITLE_CHARS], analysed[0])
+    body_streams = _streams(body[:MAX_BODY_CHARS], analysed[1])
     return Indexed(
-        title=_stream(title_words, folded=False),
-        body=_stream(body_words, folded=False),
-        title_folded=_stream(title_words, folded=True),
-        body_folded=_stream(body_words, folded=True),
-        unigrams=_unigrams(title_words + body_words),
+        title=" ".join(title_streams.plain),
+        body=" ".join(body_streams.plain),
+        title_folded=" ".join(title_streams.folded),
+        body_folded=" ".join(body_streams.folded),
+        unigrams=" ".join(title_streams.cjk + body_streams.cjk),
     )
 
 
