@@ -26,7 +26,9 @@ def test_the_spec_is_served_as_openapi_3_1_and_names_every_endpoint(client):
     assert response.status_code == 200
     served = json.loads(response.content)
     assert served["openapi"] == "3.1.0"
-    assert {"/articles", "/articles/{id}", "/sources", "/export.csv", "/export.jsonl"} <= set(served["paths"])
+    assert {"/articles", "/articles/{id}", "/sources", "/export.csv", "/export.jsonl", "/search"} <= set(
+        served["paths"]
+    )
 
 
 # Routes whose owners add their spec entries in api/openapi.py PATHS (the "Other endpoints" place). Remove a name

@@ -14,6 +14,7 @@ class SearchConfig(AppConfig):
         versions_stored.connect(index_stored_versions, dispatch_uid="wirewatch.search.index_batch")
 
         from wirewatch.api import exports
+        from wirewatch.search import spec  # noqa: F401 - registers GET /api/v1/search in the OpenAPI spec
         from wirewatch.search.narrow import narrow
 
         exports.QUERY_FILTER = narrow  # exports' q= speaks the search language
