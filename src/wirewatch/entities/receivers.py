@@ -1,7 +1,8 @@
 """What the entities app records when a version is stored: mentions, appearances and dates in the text.
 
 Runs inside the storing transaction (``archive.signals.version_stored``, or ``versions_stored`` for a batch of the
-WARC importer: one implementation, ``record_versions``): the rows commit or roll back with the version. The previous version's rows stay, marked not current.
+WARC importer: one implementation, ``record_versions``): the rows commit or roll back with the version. The
+previous version's rows stay, marked not current.
 """
 
 from __future__ import annotations
