@@ -1,12 +1,12 @@
-"""CPU per stored article on the store path, split by ``version_stored`` receiver (dedupe, entities, search).
+"""CPU per stored article on the store path, split by ``versions_stored`` receiver (dedupe, entities, search).
 
     .venv/bin/python bench/storepath.py [--articles 500] [--batch N] [--baseline-src DIR]
 
 Stores --articles KCNA texts (../shared) through store_extracted on a fresh SQLite database and reports CPU ms
 per article: the whole call, each receiver (by app), and the store without its receivers (the rest). One wrapper
-calls the receivers in their connected order and times each. With --batch N, N pages are stored per transaction
-with no ``version_stored`` receiver, then ``versions_stored`` is sent once for them (the WARC importer's way), and
-its receivers are the ones timed (--batch 1: the batch receivers with one-item lists). With --baseline-src (the ``src`` folder of other code,
+calls the receivers in their connected order and times each. Without --batch each page's own one-item send is
+timed (the watcher's way); with --batch N, N pages are stored per transaction, their one-item sends go nowhere,
+and ``versions_stored`` is sent once for them (the WARC importer's way). With --baseline-src (the ``src`` folder of other code,
 e.g. ``git archive HEAD src | tar -x -C /tmp/base``) the same measurement runs first on that code in a child
 process, and the ratios baseline/current are printed: before and after in one run.
 """
@@ -28,19 +28,21 @@ from common import fresh_data_dir, kcna_articles, setup_django  # noqa: E402
 
 
 def _timed_receivers(totals: dict[str, float], batch: int) -> None:
-    """Replace the timed signal's receivers (version_stored's, or versions_stored's with --batch) by one that
-    calls each of them, in order, and adds up their time by app; the other signal gets no receiver."""
+    """Replace the receivers by one that calls each of them, in order, and adds up their time by app. With
+    ``batch``, only the benchmark's own batch sends (``bench_batch=True``) reach them."""
     from wirewatch.archive import signals
     from wirewatch.archive.models import Article
 
-    timed = signals.versions_stored if batch else signals.version_stored
+    # A --baseline-src from before the apps shared one signal sends each page's news as ``version_stored``.
+    single = getattr(signals, "version_stored", None) or signals.versions_stored
+    timed = signals.versions_stored if batch else single
     receivers = timed._live_receivers(Article)[0]  # Django's own lookup: the ones send() would call
-    # getattr: a --baseline-src from before versions_stored existed has only version_stored
-    for signal in (signals.version_stored, getattr(signals, "versions_stored", None)):
-        if signal is not None:
-            signal.receivers, signal.sender_receivers_cache = [], {}
+    for signal in {single, signals.versions_stored}:
+        signal.receivers, signal.sender_receivers_cache = [], {}
 
     def all_timed(sender, **kwargs) -> None:
+        if batch and not kwargs.pop("bench_batch", False):
+            return  # a page's own one-item send inside a benchmark batch
         for receiver in receivers:
             started = time.process_time()
             receiver(sender=sender, **kwargs)
@@ -70,7 +72,9 @@ def _store_all(source, pages: list, batch: int, prefix: str) -> None:
                 for url, page in zip(urls[start : start + batch], pages[start : start + batch], strict=True)
             ]
             versions_stored.send(
-                Article, stored=[StoredVersion(d.article, d.version, d.created) for d in done]
+                Article,
+                stored=[StoredVersion(d.article, d.version, d.created) for d in done],
+                bench_batch=True,
             )
 
 

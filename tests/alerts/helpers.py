@@ -1,4 +1,4 @@
-"""Articles stored through the archive's real store path (store_extracted → version_stored), users, alerts."""
+"""Articles stored through the archive's real store path (store_extracted → versions_stored), users, alerts."""
 
 from __future__ import annotations
 

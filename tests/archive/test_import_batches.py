@@ -215,11 +215,19 @@ def snapshot() -> dict:
 
 @contextmanager
 def per_item_receivers() -> Iterator[None]:
-    """No ``versions_stored`` receiver for a while: the importer falls back to ``version_stored`` per item
-    (signals.send_stored), as it does while the apps have no batch receivers."""
+    """Every batch send re-sent item by item to the apps' receivers, as the watcher sends them: the batch store's
+    own rows must not depend on how the receivers are told."""
     saved = versions_stored.receivers
+    apps = versions_stored._live_receivers(Article)[0]
+
+    def one_at_a_time(sender, *, stored: list, **kwargs) -> None:
+        for item in stored:
+            for receiver in apps:
+                receiver(sender=sender, signal=versions_stored, stored=[item])
+
     versions_stored.receivers = []
     versions_stored.sender_receivers_cache.clear()
+    versions_stored.connect(one_at_a_time, weak=False)
     try:
         yield
     finally:

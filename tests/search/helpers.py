@@ -10,7 +10,7 @@ from wirewatch.search.service import search
 
 
 def indexed(source: Any, title: str, text: str, **fields: Any) -> Any:
-    """make_article() does not go through store_extracted(), so it sends no version_stored: index here."""
+    """make_article() does not go through store_extracted(), so it sends no versions_stored: index here."""
     article = make_article(source, title, text, **fields)
     get_backend().index(article, article.current_version)
     return article

@@ -11,9 +11,8 @@ class AlertsConfig(AppConfig):
 
         from wirewatch.alerts import receivers
         from wirewatch.archive.models import ChangeEvent
-        from wirewatch.archive.signals import version_stored, versions_stored
+        from wirewatch.archive.signals import versions_stored
 
-        version_stored.connect(receivers.version_stored_to_queue, dispatch_uid="wirewatch.alerts.version")
         versions_stored.connect(receivers.versions_stored_to_queue, dispatch_uid="wirewatch.alerts.versions")
         # ChangeEvent rows are written by the archive (edits in store.py, removals in recheck.py); Django's own
         # post_save tells us inside that same transaction, without the archive knowing about alerts.

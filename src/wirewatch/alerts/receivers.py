@@ -15,10 +15,6 @@ from wirewatch.alerts.wakeup import wake
 from wirewatch.archive.signals import StoredVersion
 
 
-def version_stored_to_queue(sender: Any, *, article: Any, version: Any, created: bool, **kwargs: Any) -> None:
-    queue_versions([StoredVersion(article, version, created)])
-
-
 def versions_stored_to_queue(sender: Any, *, stored: list[StoredVersion], **kwargs: Any) -> None:
     queue_versions(stored)
 

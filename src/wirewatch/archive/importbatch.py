@@ -2,7 +2,7 @@
 
 Profiling ``wirewatch import warc`` one page at a time (docs/performance.md) showed each stored article paying
 for its own WARC fsync, its own commit and its own savepoints, besides extraction; then for ~17 ORM statements
-and the receivers of its own ``version_stored``. A batch keeps what the one-by-one path guaranteed: its pages
+and the receivers of its own ``versions_stored`` send. A batch keeps what the one-by-one path guaranteed: its pages
 leave the rows ``store._store`` would leave page after page (written in bulk by batchstore.py, receivers told
 once per batch through ``versions_stored``), the WARC records are on disk before the transaction that names
 them commits, and a batch commits whole or not at all, so a killed import keeps every finished batch and a

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wirewatch.archive.models import Article, ChangeEvent, RecheckState, Version
-from wirewatch.archive.signals import version_stored
+from wirewatch.archive.signals import StoredVersion, send_stored
 from wirewatch.extraction import Extracted
 from wirewatch.extraction.headline import clean_title
 from wirewatch.sources.models import Source
@@ -147,7 +147,7 @@ def _store(
         ChangeEvent.objects.create(
             kind=ChangeEvent.Kind.EDITED, at=seen_at, source=source, article=article, version=version
         )
-    version_stored.send(Article, article=article, version=version, created=created)
+    send_stored([StoredVersion(article, version, created)])
     return Stored(article, version, created)
 
 

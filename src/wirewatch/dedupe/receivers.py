@@ -4,7 +4,7 @@ A new version replaces its article's signature. The article joins the group of i
 source (a reprint names the original's group); with no match it is a group of its own. Within a group, the earliest
 published article is ``is_first``: the one the collapsed stream shows.
 
-One implementation for one version and for a batch (``versions_stored``, the WARC importer): ``sign_versions``
+One implementation for one version (the watcher) and for a batch (the WARC importer), both ``versions_stored``: ``sign_versions``
 reads what a batch needs in a few queries, decides in memory item by item, in storing order, exactly what signing
 the items one at a time would have decided, then writes. What makes the batch equal to one at a time:
 
@@ -35,10 +35,6 @@ from wirewatch.dedupe.models import Band, Signature
 MAX_CANDIDATES = (
     500  # a text shared by hundreds of articles (a boilerplate notice) is not worth comparing to all
 )
-
-
-def on_version_stored(sender: Any, article: Article, version: Version, created: bool, **kwargs: Any) -> None:
-    sign_versions([StoredVersion(article, version, created)])
 
 
 def on_versions_stored(sender: Any, stored: list[StoredVersion], **kwargs: Any) -> None:

@@ -9,11 +9,10 @@ class EntitiesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from wirewatch.archive.signals import version_stored, versions_stored
+        from wirewatch.archive.signals import versions_stored
         from wirewatch.entities.models import Alias, Entity
-        from wirewatch.entities.receivers import on_version_stored, on_versions_stored
+        from wirewatch.entities.receivers import on_versions_stored
 
-        version_stored.connect(on_version_stored, dispatch_uid="entities.version_stored")
         versions_stored.connect(on_versions_stored, dispatch_uid="entities.versions_stored")
         # Admin edits (one row at a time) move the revision, so every process rebuilds its matcher.
         for model in (Entity, Alias):

@@ -1,6 +1,6 @@
 """People, organisations and places (the gazetteer), and what we found of them in each article version.
 
-Rows found in text (mentions, appearances, text dates) are written per *version* by the ``version_stored``
+Rows found in text (mentions, appearances, text dates) are written per *version* by the ``versions_stored``
 receiver; ``is_current`` marks the rows of each article's current version, so that lists and the search filters
 ask one indexed column instead of joining through ``Article.current_version``. Older versions keep their rows:
 when a source edits a name out of an article, what it used to say stays queryable.

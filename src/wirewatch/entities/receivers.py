@@ -1,7 +1,7 @@
 """What the entities app records when a version is stored: mentions, appearances and dates in the text.
 
-Runs inside the storing transaction (``archive.signals.version_stored``, or ``versions_stored`` for a batch of the
-WARC importer: one implementation, ``record_versions``): the rows commit or roll back with the version. The
+Runs inside the storing transaction (``archive.signals.versions_stored``: one item from the watcher, a batch from
+the WARC importer; one implementation, ``record_versions``): the rows commit or roll back with the version. The
 previous version's rows stay, marked not current.
 """
 
@@ -23,16 +23,12 @@ def version_text(version: Version) -> str:
     return version.text if version.title_is_lead else f"{version.title}\n{version.text}"
 
 
-def on_version_stored(sender: Any, article: Article, version: Version, created: bool, **kwargs: Any) -> None:
-    record_versions([StoredVersion(article, version, created)])
-
-
 def on_versions_stored(sender: Any, stored: list[StoredVersion], **kwargs: Any) -> None:
     record_versions(stored)
 
 
 def record_versions(stored: list[StoredVersion]) -> None:
-    """What ``version_stored`` records for each item, in storing order: the previous version's rows of the
+    """What storing each item alone would record, in storing order: the previous version's rows of the
     articles that are not new marked not current (one UPDATE per model: no article appears twice, so no item's
     new rows can be among them), then every item's rows, one insert per model in storing order (same ids)."""
     replaced = [item.article.pk for item in stored if not item.created]

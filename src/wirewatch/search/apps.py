@@ -7,10 +7,9 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from wirewatch.archive.signals import version_stored, versions_stored
-        from wirewatch.search.receivers import index_stored_version, index_stored_versions
+        from wirewatch.archive.signals import versions_stored
+        from wirewatch.search.receivers import index_stored_versions
 
-        version_stored.connect(index_stored_version, dispatch_uid="wirewatch.search.index")
         versions_stored.connect(index_stored_versions, dispatch_uid="wirewatch.search.index_batch")
 
         from wirewatch.api import exports

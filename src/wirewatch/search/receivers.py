@@ -9,10 +9,6 @@ from wirewatch.search.analysis import index_documents
 from wirewatch.search.backend import get_backend
 
 
-def index_stored_version(sender: Any, *, article: Any, version: Any, created: bool, **kwargs: Any) -> None:
-    index_versions([StoredVersion(article, version, created)])
-
-
 def index_stored_versions(sender: Any, *, stored: list[StoredVersion], **kwargs: Any) -> None:
     index_versions(stored)
 
