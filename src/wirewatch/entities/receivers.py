@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from wirewatch.archive.bulkinsert import insert_rows
 from wirewatch.archive.models import Article, Version
 from wirewatch.archive.signals import StoredVersion
 from wirewatch.entities.appearances import find_appearances
@@ -43,39 +44,39 @@ def record_version(article: Article, version: Version) -> None:
     _record([(article, version)])
 
 
+# The columns _record writes, in the order of its value tuples (insert_rows: no model instance per row).
+_MENTION = ("entity_id", "article_id", "version_id", "count", "first_offset", "is_current")
+_APPEARANCE = ("entity_id", "article_id", "version_id", "kind", "sentence", "date_start", "date_end", "place_id",
+               "is_current")  # fmt: skip
+_TEXT_DATE = ("article_id", "version_id", "start", "end", "text", "is_current")
+
+
 def _record(pairs: list[tuple[Article, Version]]) -> None:
     matcher = current_matcher()
-    mentions: list[Mention] = []
-    appearances: list[Appearance] = []
-    dates: list[TextDate] = []
+    mentions: list[tuple] = []
+    appearances: list[tuple] = []
+    dates: list[tuple] = []
     for article, version in pairs:
-        text = version_text(version)
+        text, ids = version_text(version), (article.pk, version.pk)
         found = matcher.find(text)
-        mentions += _mentions(article, version, found)
+        mentions += _mentions(ids, found)
         body_start = len(text) - len(version.text)
         sightings = find_appearances(text, found, matcher.tracked, matcher.places, body_start)
         appearances += (
-            Appearance(entity_id=s.entity_id, article=article, version=version, kind=s.kind, sentence=s.sentence,
-                       date_start=s.date_start, date_end=s.date_end, place_id=s.place_id)
+            (s.entity_id, *ids, s.kind, s.sentence, s.date_start, s.date_end, s.place_id, True)
             for s in sightings
-        )  # fmt: skip
-        dates += (
-            TextDate(article=article, version=version, start=d.start, end=d.end, text=d.text)
-            for d in find_text_dates(text)
         )
-    for model, rows in ((Mention, mentions), (Appearance, appearances), (TextDate, dates)):
-        if rows:
-            model.objects.bulk_create(rows)
+        dates += ((*ids, d.start, d.end, d.text, True) for d in find_text_dates(text))
+    insert_rows(Mention, _MENTION, mentions)
+    insert_rows(Appearance, _APPEARANCE, appearances)
+    insert_rows(TextDate, _TEXT_DATE, dates)
 
 
-def _mentions(article: Article, version: Version, found: list[Found]) -> list[Mention]:
+def _mentions(ids: tuple[int, int], found: list[Found]) -> list[tuple]:
     counts: Counter[int] = Counter()
     first: dict[int, int] = {}
     for item in found:
         for entity_id in item.entity_ids:
             counts[entity_id] += 1
             first.setdefault(entity_id, item.start)
-    return [
-        Mention(entity_id=e, article=article, version=version, count=n, first_offset=first[e])
-        for e, n in counts.items()
-    ]
+    return [(e, *ids, n, first[e], True) for e, n in counts.items()]
