@@ -243,11 +243,23 @@ WIREWATCH_ALERTS = {
 # WIREWATCH_REDIS_PREFIX names this deployment's keys and queues (the same on all its hosts; tests use their own).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_PREFIX = os.environ.get("WIREWATCH_REDIS_PREFIX", "wirewatch")
+# A Redis that hangs (host blackholed, network partition) must cost a bounded wait, never a stuck process: every
+# client sets both a connect and a read timeout (older redis-py versions default to none: wait for ever).
+# Workers, scheduler, politeness locks, doctor: every command we send is short (SET NX, GET, Dramatiq's small
+# Lua scripts; no blocking command such as BLPOP: lock and queue waits poll from the client), so 5 s only rides
+# out a stall (a lost SYN is resent after 1 s and 3 s; a fork for a background save). It is a third of the
+# leases' 15 s TTL (scale/limiter.py): a renewal that hangs fails, and says so, before the lease runs out.
+REDIS_TIMEOUT = float(os.environ.get("WIREWATCH_REDIS_TIMEOUT", "5"))
+# The page cache, read during a reader's request: a cached page comes back in about a millisecond and a page
+# renders in tens, so waiting longer than 1 s is worse than rendering. After a failure, serving/cache.py leaves
+# Redis alone for a while (pages are rendered without it), so only the first requests of an outage wait.
+REDIS_CACHE_TIMEOUT = float(os.environ.get("WIREWATCH_REDIS_CACHE_TIMEOUT", "1"))
 if REDIS_URL:
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": REDIS_PREFIX,
+        "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
     }
 # WARC files: the data directory by default; WIREWATCH_WARC_STORAGE=s3 also copies each closed file to an
 # S3-compatible bucket (django-storages; AWS_* settings below), so that web hosts can read what workers wrote.

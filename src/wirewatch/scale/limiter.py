@@ -33,7 +33,14 @@ return 1
 
 
 def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=30, health_check_interval=30)
+    """A client whose every wait is bounded: connecting and each command give up after REDIS_TIMEOUT seconds
+    (settings.py says why 5 s) with redis.exceptions.TimeoutError, so a Redis that hangs is an error, as one
+    that refuses is. No command we send blocks on the server (the lock waits poll with short SET NX calls),
+    so the timeout never cuts a legitimate wait short."""
+    timeout = settings.REDIS_TIMEOUT
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=timeout, socket_timeout=timeout, health_check_interval=30
+    )
 
 
 class RedisHostLimiter(HostLimiter):

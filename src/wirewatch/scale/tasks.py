@@ -71,8 +71,28 @@ class Broker(RedisBroker):
             return 1
         return super()._should_do_maintenance(command)
 
+    def _dispatch(self, command: str):
+        """Dramatiq's queue commands, with a Redis that did not answer in time reported as a connection error:
+        Dramatiq handles those as "the broker is away" (its consumers log one line and reconnect, a failed ack
+        is retried), while a TimeoutError would be "an unexpected error" with a traceback every few seconds."""
+        call = super()._dispatch(command)
 
-broker = Broker(url=settings.REDIS_URL or "redis://127.0.0.1:6379/0", namespace=NAMESPACE)
+        def dispatch(queue_name: str, *args: object) -> object:
+            try:
+                return call(queue_name, *args)
+            except redis.exceptions.TimeoutError as exc:
+                raise redis.exceptions.ConnectionError(f"Redis did not answer in time: {exc}") from exc
+
+        return dispatch
+
+
+def make_broker(url: str) -> Broker:
+    """The broker on ``url``, through limiter.connect: with Dramatiq's own ``url=``, its pool gets none of our
+    timeouts (only redis-py's defaults: none at all in older versions, so a Redis that hangs blocks for ever)."""
+    return Broker(client=connect(url), namespace=NAMESPACE)
+
+
+broker = make_broker(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
 dramatiq.set_broker(broker)
 
 

@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable
 from html import escape
 
-from django.core.cache import caches
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from wirewatch.serving.cache import shared
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +85,12 @@ def remember_good_pages(get_response: Callable[[HttpRequest], HttpResponse]):
 
 
 def _store(key: str, response: HttpResponse) -> None:
+    # Through the page cache's outage switch: a full disk or a Redis away (or hanging) is one warning per outage,
+    # and while it lasts no page waits on it (serving/cache.py, SharedLevel).
+    copy = (response["Content-Type"], response.content)
     try:
-        caches["default"].set(key, (response["Content-Type"], response.content), COPY_TIMEOUT)
-    except Exception:  # a full disk or a cache server away must never fail the page it was copying
+        shared.call(lambda cache: cache.set(key, copy, COPY_TIMEOUT))
+    except Exception:  # anything else must never fail the page it was copying either
         log.warning("could not keep a copy of a page for outages", exc_info=True)
 
 
@@ -94,7 +98,7 @@ def _stale_copy(request: HttpRequest) -> HttpResponse | None:
     if request.method not in ("GET", "HEAD"):
         return None
     try:
-        kept = caches["default"].get(_copy_key(request))
+        kept = shared.call(lambda cache: cache.get(_copy_key(request)))
     except Exception:
         return None
     if not kept:
