@@ -19,12 +19,15 @@ after page leaves (tests/archive/test_import_batches.py compares the two):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import F
 
+from wirewatch.archive import derived
 from wirewatch.archive.blobdata import Packed
 from wirewatch.archive.models import Article, Blob, ChangeEvent, RecheckState, Version
 from wirewatch.archive.signals import StoredVersion, send_stored
@@ -46,6 +49,7 @@ class _Item:
     created: bool
     attempt: Attempt
     blobs: tuple[tuple[Packed, str], tuple[Packed, str]]  # (packed, text) of the text and of the HTML
+    derived: Mapping[str, Any]  # for the receivers (derived.py)
 
 
 class BatchStore:
@@ -63,9 +67,11 @@ class BatchStore:
         digest: str,
         packed: tuple[Packed, Packed],
         attempt: Attempt,
+        found: Mapping[str, Any] = derived.NONE,
     ) -> Article:
         """Queue ``extracted`` as the next version of ``article`` (None: a new article at ``url``); return the
-        article, its fields already those it will have (its id once flushed)."""
+        article, its fields already those it will have (its id once flushed). ``found``: values derived ahead
+        from its title and text, passed on to the receivers."""
         seen_at, created = attempt.at, article is None
         if article is None:
             article = Article(
@@ -78,7 +84,7 @@ class BatchStore:
                           content_hash=digest, **fields)  # fmt: skip
         advance_article(article, version.number, extracted, seen_at)
         blobs = ((packed[0], extracted.text), (packed[1], extracted.html))
-        self.items.append(_Item(source, article, version, created, attempt, blobs))
+        self.items.append(_Item(source, article, version, created, attempt, blobs, found))
         return article
 
     def flush(self) -> None:
@@ -104,7 +110,7 @@ class BatchStore:
             if not item.created and item.version.number > 1:  # only ever the segment's first item
                 ChangeEvent.objects.create(kind=ChangeEvent.Kind.EDITED, at=item.attempt.at, source=item.source,
                                            article=item.article, version=item.version)  # fmt: skip
-        send_stored([StoredVersion(i.article, i.version, i.created) for i in items])
+        send_stored([StoredVersion(i.article, i.version, i.created, i.derived) for i in items])
 
 
 def _first_check(source: Source, seen_at: datetime) -> datetime:

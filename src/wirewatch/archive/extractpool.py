@@ -1,7 +1,7 @@
 """Extracting a WARC import's pages in batches, in worker processes when the import is large.
 
 Extraction is pure CPU and needs no database, so a process pool does it while the importer stores the previous
-batch. This module imports no Django model: a forkserver worker loads it without setting Django up (forking
+batch; the workers also derive what the receivers will compute from each article's title and text (derived.py). This module imports no Django model: a forkserver worker loads it without setting Django up (forking
 a process that holds database connections and threads is unsafe, hence forkserver).
 """
 
@@ -13,9 +13,10 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from wirewatch.archive.blobdata import Packed, pack
+from wirewatch.archive.derived import derive, registered
 from wirewatch.extraction import Extracted, extract_article
 from wirewatch.fetching.decoding import decode_body
 
@@ -30,6 +31,9 @@ class Job:
     language: str
     timezone: str
     rules: dict | None
+    derivers: tuple[
+        tuple[str, str], ...
+    ] = ()  # what to derive from each article's title and text (derived.py)
 
 
 class Extractable(Protocol):
@@ -42,17 +46,21 @@ P = TypeVar("P", bound=Extractable)
 class Prepared(NamedTuple):
     extracted: Extracted
     packed: tuple[Packed, Packed]  # the text's and the HTML's blob values (compressing is CPU work too)
+    derived: dict[str, Any]  # for the receivers: derived.py (empty for a page that is no article)
 
 
 def extract_jobs(jobs: list[Job]) -> list[Prepared]:
-    """Extract every page of a batch, as the one-by-one importer did (runs in a pool worker)."""
+    """Extract every page of a batch, as the one-by-one importer did, and derive what the receivers will need
+    (runs in a pool worker)."""
     prepared = []
     for job in jobs:
         text = decode_body(job.body, job.content_type)
         extracted = extract_article(
             text, job.url, language=job.language, timezone=job.timezone, rules=job.rules
         )
-        prepared.append(Prepared(extracted, (pack(extracted.text), pack(extracted.html))))
+        packed = (pack(extracted.text), pack(extracted.html))
+        found = derive(job.derivers, extracted.title, extracted.text) if extracted.text.strip() else {}
+        prepared.append(Prepared(extracted, packed, found))
     return prepared
 
 
@@ -72,7 +80,9 @@ class Extraction:
         self.pool = None
         if workers:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["wirewatch.extraction"])
+            # The derivers' modules too: loaded once in the fork server, not once per worker
+            derivers = [path.partition(":")[0] for _, path in registered()]
+            context.set_forkserver_preload(["wirewatch.extraction", *derivers])
             self.pool = ProcessPoolExecutor(workers, mp_context=context)
 
     def run(self, batches: Iterable[list[P]]) -> Iterator[tuple[list[P], list[Prepared]]]:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from wirewatch.archive import derived
 from wirewatch.archive.batchstore import BatchStore
 from wirewatch.archive.extractpool import Job, Prepared
 from wirewatch.archive.models import Article, Version
@@ -43,7 +44,7 @@ class Page:
 
     def job(self) -> Job:
         return Job(self.url, self.body, dict_get(self.headers, "content-type"), self.source.language,
-                   self.source.timezone, self.source.rules.get("article") or None)  # fmt: skip
+                   self.source.timezone, self.source.rules.get("article") or None, derived.registered())  # fmt: skip
 
 
 def dict_get(headers: list[tuple[str, str]], name: str) -> str:
@@ -103,7 +104,7 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
     counts = BatchCounts()
     with transaction.atomic():
         known, store = _Known(pages), BatchStore()
-        for page, (result, packed) in zip(pages, extracted, strict=True):
+        for page, (result, packed, found) in zip(pages, extracted, strict=True):
             if not result.text.strip():
                 counts.not_articles += 1
                 continue
@@ -115,9 +116,8 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
             counts.new_articles += article is None
             counts.new_versions += 1
             attempt = _attempt(page, warc)
-            known.add(
-                page, store.add(page.source, article, page.url, result, digest, packed, attempt), digest
-            )
+            known.add(page, store.add(page.source, article, page.url, result, digest, packed, attempt, found),
+                      digest)  # fmt: skip
         store.flush()
         warc.sync()
     return counts

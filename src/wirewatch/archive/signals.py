@@ -19,9 +19,12 @@ has one receiver and one implementation for both. The contract:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.dispatch import Signal
+
+from wirewatch.archive import derived
 
 if TYPE_CHECKING:
     from wirewatch.archive.models import Article, Version
@@ -33,6 +36,7 @@ class StoredVersion(NamedTuple):
     article: Article
     version: Version
     created: bool  # the article is new: this is its first version
+    derived: Mapping[str, Any] = derived.NONE  # values derived ahead from its title and text (derived.py)
 
 
 # Sent by Article with: stored (list[StoredVersion]; see the module docstring).

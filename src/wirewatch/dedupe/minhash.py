@@ -62,6 +62,13 @@ def signature(text: str) -> np.ndarray | None:
     return minhash.hashvalues.astype("<u8")
 
 
+def signed(title: str, text: str) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
+    """(signature, band keys) of a version: what the receiver stores, derived ahead by the WARC importer's workers
+    (archive/derived.py). The title plays no part: a reprint's headline differs."""
+    values = signature(text)
+    return values, band_keys(values) if values is not None else []
+
+
 @cache
 def _template() -> MinHash:
     """An empty MinHash with datasketch's defaults (seed 1, default scheme): the permutations' source."""

@@ -27,12 +27,14 @@ from typing import Any
 import numpy as np
 from django.db import connection
 
+from wirewatch.archive import derived
 from wirewatch.archive.bulkinsert import insert_rows
 from wirewatch.archive.models import Article, Version
 from wirewatch.archive.signals import StoredVersion
 from wirewatch.dedupe import minhash
 from wirewatch.dedupe.models import Band, Signature
 
+SIGNED = "dedupe.signed"  # (signature, band keys), derived ahead by the importer (apps.py registers it)
 MAX_CANDIDATES = (
     500  # a text shared by hundreds of articles (a boilerplate notice) is not worth comparing to all
 )
@@ -104,9 +106,9 @@ def sign_versions(stored: list[StoredVersion]) -> list[Signature | None]:
 
 
 def _item(entry: StoredVersion) -> _Item:
-    values = minhash.signature(entry.version.text)
-    keys = minhash.band_keys(values) if values is not None else []
-    return _Item(entry.article, entry.version, values, keys)
+    version = entry.version
+    values, keys = derived.value(entry.derived, SIGNED, lambda: minhash.signed(version.title, version.text))
+    return _Item(entry.article, version, values, keys)
 
 
 def _read_old_signatures(items: list[_Item], replaced: list[int]) -> None:

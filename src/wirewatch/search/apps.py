@@ -7,10 +7,12 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from wirewatch.archive import derived
         from wirewatch.archive.signals import versions_stored
-        from wirewatch.search.receivers import index_stored_versions
+        from wirewatch.search.receivers import DOCUMENT, index_stored_versions
 
         versions_stored.connect(index_stored_versions, dispatch_uid="wirewatch.search.index_batch")
+        derived.register(DOCUMENT, "wirewatch.search.analysis:index_document")
 
         from wirewatch.api import exports
         from wirewatch.search import spec  # noqa: F401 - registers GET /api/v1/search in the OpenAPI spec

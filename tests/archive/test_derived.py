@@ -1,0 +1,76 @@
+"""Values derived ahead in the WARC importer's workers (archive/derived.py): each is what the receiver would have
+computed from the same title and text, and the receivers use it instead of computing it again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.entities.helpers import kcna_rows
+from tests.factories import make_source
+from wirewatch.archive import derived
+from wirewatch.archive.signals import StoredVersion
+from wirewatch.archive.store import store_extracted
+from wirewatch.dedupe import minhash
+from wirewatch.dedupe.models import Signature
+from wirewatch.dedupe.receivers import SIGNED, sign_versions
+from wirewatch.extraction.article import Extracted
+from wirewatch.search.analysis import index_documents
+from wirewatch.search.receivers import DOCUMENT, index_versions
+from wirewatch.search.service import search
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(shared_dir) -> list[tuple[str, str]]:
+    """(title, text): 300 KCNA stories, the Korean texts, a short notice, an empty body and hostile strings."""
+    kcna = [(row["headline"], row["story_text"]) for row in kcna_rows(shared_dir)[:300]]
+    korean = [
+        (path.read_text(encoding="utf-8")[:60], path.read_text(encoding="utf-8"))
+        for path in sorted((shared_dir / "data" / "korean").glob("*.txt"))
+    ]
+    odd = [
+        ("Notice", "The meeting is put off."),
+        ("", ""),
+        ("\x00\ud800", "김정은\u200b동지 金正恩 'quote' \\ %s"),
+    ]
+    return kcna + korean + odd
+
+
+@pytest.mark.shared
+def test_the_workers_derive_exactly_what_the_receivers_compute(shared_dir):
+    pairs = texts(shared_dir)
+    assert dict(derived.registered()) == {
+        SIGNED: "wirewatch.dedupe.minhash:signed",
+        DOCUMENT: "wirewatch.search.analysis:index_document",
+    }
+    ahead = [derived.derive(derived.registered(), title, text) for title, text in pairs]
+    assert [found[DOCUMENT] for found in ahead] == index_documents(pairs)  # kiwi's batch for the Korean ones
+    for (_, text), found in zip(pairs, ahead, strict=True):
+        values, keys = found[SIGNED]
+        expected = minhash.signature(text)
+        assert (values is None) == (expected is None)
+        if expected is not None:
+            assert np.array_equal(values, expected) and keys == minhash.band_keys(expected)
+    assert sum(found[SIGNED][0] is not None for found in ahead) > 300
+
+
+def test_the_receivers_use_what_was_derived_ahead():
+    """A derived document and signature that differ from the text's own are what the index and dedupe keep:
+    proof that the receivers read them rather than compute again."""
+    text = "Pyongyang, May 9 (KCNA) -- " + " ".join(f"word{n}" for n in range(60))
+    stored = store_extracted(make_source(), "http://127.0.0.1:9/a/1", extracted(text))
+    other = derived.derive(
+        derived.registered(), "Elsewhere", "zanzibar " + " ".join(f"isle{n}" for n in range(60))
+    )
+    item = StoredVersion(stored.article, stored.version, False, other)
+    index_versions([item])  # the version's second telling: the index row and the signature are replaced
+    sign_versions([item])
+    assert [a.pk for a in search({"q": "zanzibar"}).items] == [stored.article.pk]
+    assert not search({"q": "word7"}).items
+    row = Signature.objects.get(article=stored.article)
+    assert bytes(row.hashvalues) == minhash.to_bytes(other[SIGNED][0])
+
+
+def extracted(text: str) -> Extracted:
+    return Extracted("A title", False, text, f"<p>{text}</p>", "", None, "", "en", "rules", True)
