@@ -6,11 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.archive.test_import_batches import sources, write_warc
 from tests.entities.helpers import kcna_rows
 from tests.factories import make_source
 from wirewatch.archive import derived
+from wirewatch.archive.extractpool import extract_jobs
 from wirewatch.archive.signals import StoredVersion
 from wirewatch.archive.store import store_extracted
+from wirewatch.archive.warcimport import Importer, import_warcs
 from wirewatch.dedupe import minhash
 from wirewatch.dedupe.models import Signature
 from wirewatch.dedupe.receivers import SIGNED, sign_versions
@@ -74,3 +77,23 @@ def test_the_receivers_use_what_was_derived_ahead():
 
 def extracted(text: str) -> Extracted:
     return Extracted("A title", False, text, f"<p>{text}</p>", "", None, "", "en", "rules", True)
+
+
+def test_a_page_the_archive_holds_gets_nothing_derived_and_a_new_one_does(tmp_path):
+    sources()
+    path = write_warc(tmp_path / "crawl.warc.gz")
+    before = [
+        prepared for pages in Importer(None, None, 0, 50)._batches([path]) for prepared in extract(pages)
+    ]
+    import_warcs([path], workers=0, batch=50)
+    again = [
+        prepared for pages in Importer(None, None, 0, 50)._batches([path]) for prepared in extract(pages)
+    ]
+    articles = [n for n, prepared in enumerate(before) if prepared.extracted.text.strip()]
+    assert len(articles) == 15 and all(set(before[n].derived) == {SIGNED, DOCUMENT} for n in articles)
+    assert [prepared.derived for prepared in again] == [{}] * len(again)
+    assert [p.digest for p in again] == [p.digest for p in before]
+
+
+def extract(pages: list) -> list:
+    return extract_jobs([page.job() for page in pages])

@@ -42,7 +42,7 @@ def tokenise(text: str, language: str = "") -> list[str]:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Non-empty paragraphs, inner whitespace collapsed (whitespace is no change: see store.content_hash)."""
+    """Non-empty paragraphs, inner whitespace collapsed (whitespace is no change: see contenthash.content_hash)."""
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 

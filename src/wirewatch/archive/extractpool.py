@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from wirewatch.archive.blobdata import Packed, pack
+from wirewatch.archive.contenthash import extracted_hash
 from wirewatch.archive.derived import derive, registered
 from wirewatch.extraction import Extracted, extract_article
 from wirewatch.fetching.decoding import decode_body
@@ -31,9 +32,10 @@ class Job:
     language: str
     timezone: str
     rules: dict | None
-    derivers: tuple[
-        tuple[str, str], ...
-    ] = ()  # what to derive from each article's title and text (derived.py)
+    # What to derive from each article's title and text (derived.py), and the content hashes the archive holds
+    # at this URL already: the importer skips such a page, so there is nothing to derive for it.
+    derivers: tuple[tuple[str, str], ...] = ()
+    stored: frozenset[str] = frozenset()
 
 
 class Extractable(Protocol):
@@ -46,7 +48,10 @@ P = TypeVar("P", bound=Extractable)
 class Prepared(NamedTuple):
     extracted: Extracted
     packed: tuple[Packed, Packed]  # the text's and the HTML's blob values (compressing is CPU work too)
-    derived: dict[str, Any]  # for the receivers: derived.py (empty for a page that is no article)
+    derived: dict[
+        str, Any
+    ]  # for the receivers: derived.py (empty for a page that is no article or is stored)
+    digest: str  # its content hash (contenthash.py)
 
 
 def extract_jobs(jobs: list[Job]) -> list[Prepared]:
@@ -58,9 +63,10 @@ def extract_jobs(jobs: list[Job]) -> list[Prepared]:
         extracted = extract_article(
             text, job.url, language=job.language, timezone=job.timezone, rules=job.rules
         )
-        packed = (pack(extracted.text), pack(extracted.html))
-        found = derive(job.derivers, extracted.title, extracted.text) if extracted.text.strip() else {}
-        prepared.append(Prepared(extracted, packed, found))
+        packed, digest = (pack(extracted.text), pack(extracted.html)), extracted_hash(extracted)
+        new = extracted.text.strip() and digest not in job.stored
+        found = derive(job.derivers, extracted.title, extracted.text) if new else {}
+        prepared.append(Prepared(extracted, packed, found, digest))
     return prepared
 
 

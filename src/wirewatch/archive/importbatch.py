@@ -13,7 +13,7 @@ Extraction of the batches is extractpool.py's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -22,7 +22,6 @@ from wirewatch.archive import derived
 from wirewatch.archive.batchstore import BatchStore
 from wirewatch.archive.extractpool import Job, Prepared
 from wirewatch.archive.models import Article, Version
-from wirewatch.archive.store import extracted_hash
 from wirewatch.fetching.records import Attempt
 from wirewatch.fetching.warc import WarcWriter
 from wirewatch.sources.models import Source
@@ -41,10 +40,14 @@ class Page:
     headers: list[tuple[str, str]]
     body: bytes
     fetched_at: datetime
+    stored: frozenset[str] = (
+        frozenset()
+    )  # content hashes the archive held at this URL when the batch was read
 
     def job(self) -> Job:
         return Job(self.url, self.body, dict_get(self.headers, "content-type"), self.source.language,
-                   self.source.timezone, self.source.rules.get("article") or None, derived.registered())  # fmt: skip
+                   self.source.timezone, self.source.rules.get("article") or None, derived.registered(),
+                   self.stored)  # fmt: skip
 
 
 def dict_get(headers: list[tuple[str, str]], name: str) -> str:
@@ -75,14 +78,12 @@ class _Known:
     """The live article at each (source, URL) of a batch and the content hashes of all its versions, read in two
     queries and kept current as the batch stores (an import skips a page equal to *any* stored version)."""
 
-    def __init__(self, pages: list[Page]) -> None:
+    def __init__(self, pages: list[Page], lock: bool = True) -> None:
         urls = {page.url for page in pages}
         sources = {page.source.pk for page in pages}
-        live = (
-            Article.objects.filter(
-                source_id__in=sources, url__in=urls, superseded_at__isnull=True
-            ).select_for_update()  # as store_extracted: a concurrent writer (PostgreSQL) waits for our batch
-        )
+        live = Article.objects.filter(source_id__in=sources, url__in=urls, superseded_at__isnull=True)
+        if lock:  # as store_extracted: a concurrent writer (PostgreSQL) waits for our batch
+            live = live.select_for_update()
         self.articles: dict[tuple[int, str], Article] = {(a.source_id, a.url): a for a in live}
         self.hashes: dict[tuple[int, str], set[str]] = {key: set() for key in self.articles}
         key_of = {article.pk: key for key, article in self.articles.items()}
@@ -99,16 +100,25 @@ class _Known:
         self.hashes.setdefault(key, set()).add(digest)
 
 
+def with_stored_digests(pages: list[Page]) -> list[Page]:
+    """``pages`` knowing the content hashes stored at their URLs now, so that the extraction workers derive
+    nothing for a page the importer will skip (re-importing a file: every page). Read before the batches
+    extracted ahead of it are stored: a page stored by one of those still gets its values derived, unused."""
+    known = _Known(pages, lock=False)
+    return [
+        replace(page, stored=frozenset(known.hashes.get((page.source.pk, page.url), ()))) for page in pages
+    ]
+
+
 def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -> BatchCounts:
     """Store one batch in one transaction; the batch's WARC records are synced before it commits."""
     counts = BatchCounts()
     with transaction.atomic():
         known, store = _Known(pages), BatchStore()
-        for page, (result, packed, found) in zip(pages, extracted, strict=True):
+        for page, (result, packed, found, digest) in zip(pages, extracted, strict=True):
             if not result.text.strip():
                 counts.not_articles += 1
                 continue
-            digest = extracted_hash(result)
             if known.stored(page, digest):
                 counts.already_stored += 1
                 continue

@@ -6,8 +6,6 @@ schedule, its change event) or nothing.
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,10 +14,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wirewatch.archive.contenthash import extracted_hash
 from wirewatch.archive.models import Article, ChangeEvent, RecheckState, Version
 from wirewatch.archive.signals import StoredVersion, send_stored
 from wirewatch.extraction import Extracted
-from wirewatch.extraction.headline import clean_title
 from wirewatch.sources.models import Source
 
 
@@ -28,22 +26,6 @@ class Stored:
     article: Article
     version: Version | None  # None: the content was unchanged, nothing was added
     created: bool  # a new article
-
-
-def normalise_for_hash(value: str) -> str:
-    """Whitespace and Unicode form are cosmetic: they must not make a new version."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
-
-
-def content_hash(title: str, text: str, published: datetime | None) -> str:
-    """The identity of a version's content. KCNA's list-date label ("[Juche113.2.11.]") in a title is noise."""
-    day = published.date().isoformat() if published else ""
-    parts = (normalise_for_hash(clean_title(title)[0]), normalise_for_hash(text), day)
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-def extracted_hash(extracted: Extracted) -> str:
-    return content_hash(extracted.title, extracted.text, extracted.published)
 
 
 def live_article(source: Source, url: str, *, lock: bool = False) -> Article | None:

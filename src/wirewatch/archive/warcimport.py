@@ -28,6 +28,7 @@ from wirewatch.archive.importbatch import (
     BatchWarc,
     Page,
     store_batch,
+    with_stored_digests,
 )
 from wirewatch.archive.warcread import ReadStats, Record, read_warc
 from wirewatch.discovery.urls import canonicalize_url
@@ -114,10 +115,10 @@ class Importer:
             for page in self._file(path, number, len(paths)):
                 batch.append(page)
                 if len(batch) >= self.batch:
-                    yield batch
+                    yield with_stored_digests(batch)
                     batch = []
         if batch:
-            yield batch
+            yield with_stored_digests(batch)
 
     def _file(self, path: Path, number: int, total: int) -> Iterator[Page]:
         stats, size = ReadStats(), max(1, path.stat().st_size)
