@@ -1,0 +1,79 @@
+"""PostgreSQL's newest matches (search/postgres.py newest_ids): a probe of the newest rows, then either a walk
+back along the primary key or the GIN index's whole match list, whichever reads fewer rows. Either way exactly
+the answer of the single query it replaces, which from a million articles on tested every row of a rare word's
+archive one by one (14 s for a word in no article at a million; bench/scale.py --database postgres)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_source
+from tests.search.helpers import indexed
+from wirewatch.search.compile import compile_query
+from wirewatch.search.postgres import TABLE, PostgresBackend, _gin_cheaper, translate
+from wirewatch.search.query import parse
+
+QUERIES = [
+    "report",  # every article
+    "harvest",  # every 2nd
+    "missile",  # every 17th
+    '"Kim Jong Un"',  # every 5th, a phrase (PostgreSQL re-reads the rows GIN finds)
+    "harvest -missile",
+    "missile OR rocket",  # every 17th or 29th
+    "nowhere",  # none
+]
+
+
+def _archive() -> None:
+    source = make_source()
+    for n in range(120):
+        words = [w for w, every in (("harvest", 2), ("missile", 17), ("rocket", 29)) if n % every == 0]
+        leader = "Kim Jong Un visited" if n % 5 == 0 else "Un Jong Kim met"
+        indexed(source, f"Report {n}", f"A report: {leader} the {' and '.join(words) or 'weather'} site.")
+
+
+def _old(match: str, limit: int) -> list[int]:
+    """The query newest_ids was before the probe: the reference answer."""
+    condition, params, _ = translate(match)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id FROM {TABLE} WHERE {condition} ORDER BY article_id DESC LIMIT %s",
+            [*params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index (DATABASE_URL)")
+def test_every_way_gives_the_newest_matches_exactly():
+    _archive()
+    backend, ways = PostgresBackend(), set()
+    for q in QUERIES:
+        match = compile_query(parse(q).tree, True)[0]
+        for limit in (1, 3, 8, 40, 300):
+            for probe in (1, 4, 10, 50, 1000):
+                with CaptureQueriesContext(connection) as queries:
+                    found = backend.newest_ids(match, limit, probe=probe)
+                assert found == _old(match, limit), (q, limit, probe)
+                ways.add(_way(queries.captured_queries))
+    # The cases above take every way: enough in the probe, the walk back, the GIN list.
+    assert ways == {"probe", "walk back", "GIN"}
+
+
+def _way(queries: list[dict]) -> str:
+    if len(queries) == 1:
+        return "probe"
+    return "GIN" if "MATERIALIZED" in queries[-1]["sql"] else "walk back"
+
+
+def test_the_gin_list_for_a_rare_word_and_the_walk_back_for_a_common_one():
+    # A word in 1 article of 200 among a million: walking back reads ~60,000 rows, GIN's list ~5,000.
+    assert _gin_cheaper(found=3, probed=600, highest=1_000_000, limit=300)
+    # One in 20: walking back reads ~5,700 rows, the list 50,000.
+    assert not _gin_cheaper(found=30, probed=600, highest=1_000_000, limit=300)
+    # The same word in a small archive: its whole list is shorter than the walk.
+    assert _gin_cheaper(found=30, probed=600, highest=10_000, limit=300)
+    # None in the probe: the walk back may read every row; the list is at most 1 in 600.
+    assert _gin_cheaper(found=0, probed=600, highest=1_000_000, limit=300)
