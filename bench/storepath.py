@@ -6,9 +6,9 @@ Stores --articles KCNA texts (../shared) through store_extracted on a fresh SQLi
 per article: the whole call, each receiver (by app), and the store without its receivers (the rest). One wrapper
 calls the receivers in their connected order and times each. Without --batch each page's own one-item send is
 timed (the watcher's way); with --batch N, N pages are stored per transaction, their one-item sends go nowhere,
-and ``versions_stored`` is sent once for them (the WARC importer's way). With --baseline-src (the ``src`` folder of other code,
-e.g. ``git archive HEAD src | tar -x -C /tmp/base``) the same measurement runs first on that code in a child
-process, and the ratios baseline/current are printed: before and after in one run.
+and ``versions_stored`` is sent once for them (the WARC importer's way). With --baseline-src (the ``src`` folder
+of other code, e.g. ``git archive HEAD src | tar -x -C /tmp/base``) the same measurement runs first on that code
+in a child process, and the ratios baseline/current are printed: before and after in one run.
 """
 
 from __future__ import annotations

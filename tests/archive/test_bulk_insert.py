@@ -21,8 +21,8 @@ FIELDS = ("entity_id", "article_id", "version_id", "kind", "sentence", "date_sta
 def appearance_rows(article, entity: Entity, place: Entity, other: Entity) -> list[tuple]:
     version = article.current_version_id
     return [
-        (entity.pk, article.pk, version, "visit", "Kim Jong Un visited Dalian.", date(2018, 5, 7), date(2018, 5, 8),
-         place.pk, True),
+        (entity.pk, article.pk, version, "visit", "Kim Jong Un visited Dalian.", date(2018, 5, 7),
+         date(2018, 5, 8), place.pk, True),
         (place.pk, article.pk, version, "meeting", "김정은동지께서 — «만났다» 'quotes' \\ %s %%", None, None, None,
          False),
         (other.pk, article.pk, version, "letter", "", date(1912, 4, 15), None, None, True),
@@ -52,8 +52,8 @@ def both_ways(model, fields: tuple[str, ...], rows: list[tuple]) -> tuple[list[d
 
 def test_insert_rows_writes_every_column_as_bulk_create_does():
     article = make_article(make_source(), title="A visit")
-    entities = [Entity.objects.create(name=name, slug=name.lower(), kind=kind)
-                for name, kind in (("Someone", "person"), ("Somewhere", "place"), ("Another", "person"))]  # fmt: skip
+    made = (("Someone", "person"), ("Somewhere", "place"), ("Another", "person"))
+    entities = [Entity.objects.create(name=name, slug=name.lower(), kind=kind) for name, kind in made]
     orm, plain = both_ways(Appearance, FIELDS, appearance_rows(article, *entities))
     assert len(orm) == 3 and plain == orm
     dates = [

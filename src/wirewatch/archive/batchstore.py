@@ -1,10 +1,10 @@
 """The WARC importer's store: the rows ``store._store`` writes for each page, written for many pages at once.
 
 Page by page, ``_store`` cost about 17 ORM statements (query compilation dominated its ~4 ms per article) and one
-``versions_stored`` send of one item. ``BatchStore`` collects a *segment* of pages and writes it with about one statement per
-table: fetches, blobs, articles, versions, the articles' denormalised fields, one counter UPDATE per source,
-re-check rows; then it tells the receivers once (``signals.send_stored``). What it leaves is what ``_store`` page
-after page leaves (tests/archive/test_import_batches.py compares the two):
+``versions_stored`` send of one item. ``BatchStore`` collects a *segment* of pages and writes it with about one
+statement per table: fetches, blobs, articles, versions, the articles' denormalised fields, one counter UPDATE per
+source, re-check rows; then it tells the receivers once (``signals.send_stored``). What it leaves is what
+``_store`` page after page leaves (tests/archive/test_import_batches.py compares the two):
 
 - every table's rows are inserted in storing order, segment after segment, so ids come out the same;
 - an edit (a page of an article stored before: in the database, or earlier in the batch) flushes the segment

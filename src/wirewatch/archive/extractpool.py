@@ -1,8 +1,9 @@
 """Extracting a WARC import's pages in batches, in worker processes when the import is large.
 
 Extraction is pure CPU and needs no database, so a process pool does it while the importer stores the previous
-batch; the workers also derive what the receivers will compute from each article's title and text (derived.py). This module imports no Django model: a forkserver worker loads it without setting Django up (forking
-a process that holds database connections and threads is unsafe, hence forkserver).
+batch; the workers also derive what the receivers will compute from each article's title and text (derived.py).
+This module imports no Django model: a forkserver worker loads it without setting Django up (forking a process
+that holds database connections and threads is unsafe, hence forkserver).
 """
 
 from __future__ import annotations
@@ -48,9 +49,8 @@ P = TypeVar("P", bound=Extractable)
 class Prepared(NamedTuple):
     extracted: Extracted
     packed: tuple[Packed, Packed]  # the text's and the HTML's blob values (compressing is CPU work too)
-    derived: dict[
-        str, Any
-    ]  # for the receivers: derived.py (empty for a page that is no article or is stored)
+    # For the receivers (derived.py); empty for a page that is no article or that the archive holds already.
+    derived: dict[str, Any]
     digest: str  # its content hash (contenthash.py)
 
 

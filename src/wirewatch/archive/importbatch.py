@@ -2,8 +2,8 @@
 
 Profiling ``wirewatch import warc`` one page at a time (docs/performance.md) showed each stored article paying
 for its own WARC fsync, its own commit and its own savepoints, besides extraction; then for ~17 ORM statements
-and the receivers of its own ``versions_stored`` send. A batch keeps what the one-by-one path guaranteed: its pages
-leave the rows ``store._store`` would leave page after page (written in bulk by batchstore.py, receivers told
+and the receivers of its own ``versions_stored`` send. A batch keeps what the one-by-one path guaranteed: its
+pages leave the rows ``store._store`` would leave page after page (written in bulk by batchstore.py, receivers told
 once per batch through ``versions_stored``), the WARC records are on disk before the transaction that names
 them commits, and a batch commits whole or not at all, so a killed import keeps every finished batch and a
 re-import adds the rest (pages already stored are recognised by their content hash).
@@ -40,9 +40,8 @@ class Page:
     headers: list[tuple[str, str]]
     body: bytes
     fetched_at: datetime
-    stored: frozenset[str] = (
-        frozenset()
-    )  # content hashes the archive held at this URL when the batch was read
+    # The content hashes the archive held at this URL when the batch was read (with_stored_digests).
+    stored: frozenset[str] = frozenset()
 
     def job(self) -> Job:
         return Job(self.url, self.body, dict_get(self.headers, "content-type"), self.source.language,
