@@ -64,6 +64,16 @@ def no_receivers() -> Iterator[None]:
 class Scenario:
     """Articles stored with the receivers (before), then the pages of the batch stored without them."""
 
+    @classmethod
+    def stored(cls, shared_dir) -> Scenario:
+        """The scenario with its rows in the database: the earlier articles with every receiver, the batch's
+        pages with none (the receivers under test then run on ``items``)."""
+        made = cls(shared_dir)
+        made.before()
+        with no_receivers():
+            made.batch()
+        return made
+
     def __init__(self, shared_dir) -> None:
         self.rows = [r for r in kcna_rows(shared_dir) if len(r["story_text"]) > 600]
         paths = sorted((shared_dir / "data" / "korean").glob("*.txt"))[:6]
@@ -248,11 +258,7 @@ def reference(items: list[StoredVersion]) -> None:
 
 @pytest.fixture
 def scenario(shared_dir) -> Scenario:
-    made = Scenario(shared_dir)
-    made.before()
-    with no_receivers():
-        made.batch()
-    return made
+    return Scenario.stored(shared_dir)
 
 
 @pytest.mark.parametrize("size", [50, 7])

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from tests.dedupe.test_batch_receivers import Scenario, no_receivers, run
+from tests.dedupe.test_batch_receivers import Scenario, run
 from wirewatch.archive.signals import StoredVersion
 from wirewatch.entities.appearances import find_appearances
 from wirewatch.entities.matcher import current_matcher
@@ -59,11 +59,7 @@ def in_batches(size: int):
 
 @pytest.fixture
 def scenario(shared_dir) -> Scenario:
-    made = Scenario(shared_dir)
-    made.before()
-    with no_receivers():
-        made.batch()
-    return made
+    return Scenario.stored(shared_dir)
 
 
 @pytest.mark.parametrize("size", [1, 50])

@@ -14,9 +14,10 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from wirewatch.archive import recheck as policy
+from wirewatch.archive.contenthash import extracted_hash
 from wirewatch.archive.models import Article, Version
 from wirewatch.archive.similarity import resemblance, same_title, says_not_found
-from wirewatch.archive.store import extracted_hash, store_extracted, store_replacement
+from wirewatch.archive.store import store_extracted, store_replacement
 from wirewatch.extraction import Extracted, extract_article
 from wirewatch.fetching.client import FetchError, PoliteClient, Response
 from wirewatch.sources.models import Source
