@@ -3,7 +3,9 @@
 Shortcuts (docs/performance.md, "Ingest"): libxml2 parses a page only when the generic fallback needs it or the
 page has enough start tags to nest 250 deep (``article.start_tags_bound``); ``repair_glued_names`` runs its two
 substitutions only when a leader's name touches a letter; ``meta_date`` skips its eighteen queries when one union
-query finds nothing; ``normalise_whitespace`` looks for blank-line runs before substituting them. The long way is
+query finds nothing; ``normalise_whitespace`` looks for blank-line runs before substituting them; body fragments are
+parsed into plain lxml elements (``fragment_root``, lxml.html's tree without its class lookup); the language
+check counts letters in a short prefix first. The long way is
 the same code with each shortcut's test forced to "take the long way" (``take_the_long_way``), or, for the helpers, the
 straightforward form written out here. Pages: the KCNA texts in the KCNA layout (through its adapter rules, and
 with the names left glued in the markup), trafilatura's evaluation pages (generic path, and the KCNA rules falling
@@ -20,13 +22,15 @@ from html import escape
 
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 from selectolax.lexbor import LexborHTMLParser
 
 from tests.extraction.accuracy import evaluation_pages
 from tests.sites.dprk_layouts import kcna_article_page
-from wirewatch.extraction import article, cleaning, metadata
+from wirewatch.extraction import article, cleaning, language, metadata
 from wirewatch.extraction.cleaning import CONTROL, normalise_whitespace, repair_glued_names
 from wirewatch.extraction.metadata import DATE_META, _json_ld_dates, _time_element_date, meta_date
+from wirewatch.extraction.rules import apply_rules
 from wirewatch.sources.packs import pack_layouts
 
 KCNA_PAGES = 600
@@ -246,3 +250,71 @@ def test_meta_date_equals_its_query_by_query_form(shared_dir):
         assert meta_date(LexborHTMLParser(html), "Asia/Pyongyang") == expected
         found += expected is not None
     assert found >= len(DATED_HEADS) + 10
+
+
+FRAGMENTS = [
+    "",
+    "   ",
+    "plain text",
+    "  leading <b>bold</b> trailing",
+    "<p>one</p><p>two</p> tail",
+    "<!-- a comment --><p>x</p>",
+    "<html><body><p>a whole page</p></body></html>",
+    "<!DOCTYPE html><p>doctype first</p>",
+    "<head><title>t</title></head><p>head in a fragment</p>",
+    "<p>Comrade<nobr>Kim Jong Un</nobr>met <span><!-- c -->Kim Il Sung</span>and<b>Kim Jong Il</b></p>",
+    "<table><td>cell</table><li>loose item<div>x",
+    "<p>&amp; &lt;tag&gt; &nbsp; &#x1F600;</p>",
+]
+
+
+def serialised(root: etree._Element) -> str:
+    return etree.tostring(root, method="html", encoding="unicode")
+
+
+@pytest.mark.shared
+def test_fragment_root_builds_lxml_htmls_tree_of_every_fragment(shared_dir):
+    """``fragment_root`` against ``lxml.html.fragment_fromstring(create_parent="div")``, before and after
+    padding (which reads an element's string value), on real bodies as the rules find them and as sanitised."""
+    rules = pack_layouts("dprk")["kcna-2021"]["article"]
+    pages = [kcna_article_page(r["headline"], r["story_text"]) for r in kcna_rows(shared_dir)[:300]]
+    pages += [glued_page(r["headline"], r["story_text"]) for r in kcna_rows(shared_dir)[300:400]]
+    bodies = [apply_rules(LexborHTMLParser(html), rules).body_html for html in pages]
+    bodies += [article.finish_body(body, URL)[0] for body in bodies]
+    bodies += [html for _, html, _ in evaluation_pages(shared_dir / "data/extraction")]
+    for fragment in bodies + FRAGMENTS:
+        ours, theirs = (
+            cleaning.fragment_root(fragment),
+            lxml_html.fragment_fromstring(fragment, create_parent="div"),
+        )
+        assert serialised(ours) == serialised(theirs), fragment[:80]
+        cleaning.pad_word_elements(ours)
+        cleaning.pad_word_elements(theirs)
+        assert serialised(ours) == serialised(theirs), fragment[:80]
+
+
+def test_fragment_root_refuses_what_lxml_html_refuses():
+    for page in ["<html><frameset><frame></frameset></html>"]:
+        with pytest.raises(AssertionError):
+            lxml_html.fragment_fromstring(page, create_parent="div")
+        with pytest.raises(ValueError):
+            cleaning.fragment_root(page)
+
+
+@pytest.mark.shared
+def test_the_letter_count_of_the_language_check_agrees_with_counting_every_letter(shared_dir):
+    texts = [row["story_text"] for row in kcna_rows(shared_dir)] + korean_texts(shared_dir)
+    texts += [
+        "",
+        "1" * 5000,
+        "a" * 199,
+        "a" * 200,
+        " " * 399 + "a" * 200,
+        "한" * 250,
+        "1 a " * 1000,
+        "a1" * 200,
+    ]
+    for text in texts:
+        sample = text[: language.SAMPLE_CHARS]
+        expected = sum(ch.isalpha() for ch in sample) >= language.MIN_CHARS
+        assert language._has_letters(sample, language.MIN_CHARS) == expected, text[:80]

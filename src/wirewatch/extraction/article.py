@@ -18,7 +18,14 @@ from lxml import html as lxml_html
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura import load_html
 
-from .cleaning import blockify, html_to_text, normalise_whitespace, pad_word_elements, repair_glued_names
+from .cleaning import (
+    blockify,
+    fragment_root,
+    html_to_text,
+    normalise_whitespace,
+    pad_word_elements,
+    repair_glued_names,
+)
 from .dateparts import checked
 from .dates import date_in_url, find_dateline, parse_date
 from .generic import GenericResult, generic_extract
@@ -166,7 +173,7 @@ def finish_body(body_html: str, base_url: str | None) -> tuple[str, str]:
     if not body_html.strip():
         return "", ""
     try:
-        root = lxml_html.fragment_fromstring(body_html, create_parent="div")
+        root = fragment_root(body_html)
     except (ValueError, etree.LxmlError):
         return "", ""
     pad_word_elements(root)

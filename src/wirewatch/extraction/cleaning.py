@@ -63,6 +63,12 @@ CONTAINER_TAGS = frozenset(
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u200b\ud800-\udfff]")
 END_MARKER = re.compile(r"\s*-0-\s*$")  # KCNA's end-of-story mark: kept in the text, never in a lead
 _BLANK_LINES = re.compile(r"\n{3,}")
+# libxml2's HTML parser with lxml's defaults: lxml.html's parser without its element class lookup (see fragment_root)
+_HTML_PARSER = etree.HTMLParser()
+_FULL_DOCUMENT = re.compile(
+    r"^\s*<(?:html|!doctype)", re.I
+)  # lxml.html's test for "a whole page, not a fragment"
+_STRING_VALUE = etree.XPath("string()")  # what lxml.html's text_content() evaluates
 
 
 def repair_glued_names(text: str) -> str:
@@ -107,6 +113,28 @@ def _spaced_word_char(ch: str) -> bool:
     return ch.isalnum() and not NO_SPACE_SCRIPT.match(ch)
 
 
+def fragment_root(fragment: str) -> etree._Element:
+    """``fragment`` parsed into a new ``div``: the tree ``lxml.html.fragment_fromstring(fragment,
+    create_parent="div")`` builds, of plain lxml elements.
+
+    lxml.html calls back into Python for every element it creates, to pick the element's class (a third of
+    parsing a KCNA body); cleaning and the text walk use only tags, attributes, text and tails. Raises ValueError
+    where lxml.html's assertions fail (a "fragment" that is a page with no body, or two)."""
+    if not _FULL_DOCUMENT.match(fragment):
+        fragment = f"<html><body>{fragment}</body></html>"
+    document = etree.fromstring(fragment, _HTML_PARSER)
+    if document is None:
+        raise etree.ParserError("Document is empty")
+    bodies = [child for child in document if child.tag == "body"]
+    if document.tag != "html" or len(bodies) != 1:
+        raise ValueError("not an HTML fragment")
+    root = etree.Element("div")
+    if bodies[0].text and bodies[0].text.strip():  # lxml.html keeps leading text only if it is not blank
+        root.text = bodies[0].text
+    root.extend(list(bodies[0]))
+    return root
+
+
 def _pad(element: lxml_html.HtmlElement) -> None:
     """Spaces on both sides of ``element`` where a letter or digit would otherwise touch its text."""
     inside = "".join(element.itertext())
@@ -114,7 +142,7 @@ def _pad(element: lxml_html.HtmlElement) -> None:
         return
     previous, parent = element.getprevious(), element.getparent()
     if previous is not None:
-        before = previous.tail if previous.tail else previous.text_content()
+        before = previous.tail if previous.tail else _STRING_VALUE(previous)
         if _spaced_word_char(before[-1:]) and _spaced_word_char(inside[:1]):
             previous.tail = (previous.tail or "") + " "
     elif (
@@ -164,7 +192,7 @@ def html_to_text(fragment: str) -> str:
     sanitised fragment, so that the text and the HTML of a version always say the same thing."""
     if not fragment.strip():
         return ""
-    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    root = fragment_root(fragment)
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # keeps their tails
     parts: list[str] = []
     # iterwalk, not recursion: hostile markup can nest deeper than Python's stack

@@ -37,11 +37,18 @@ def detect_language(text: str) -> tuple[str, float]:
     return lang, float(probability)
 
 
+def _has_letters(text: str, wanted: int) -> bool:
+    """At least ``wanted`` letters in ``text``. Counted in a short prefix first (a count only grows with the
+    prefix): an article reaches 200 letters within its first few hundred characters, and counting all 3,000
+    cost a fifth of the language check (map: a third of a generator's time, same count)."""
+    return sum(map(str.isalpha, text[: wanted * 2])) >= wanted or sum(map(str.isalpha, text)) >= wanted
+
+
 def choose_language(text: str, edition_language: str) -> str:
     """``edition_language`` unless a long enough ``text`` is, with high confidence, in another language."""
-    letters = sum(map(str.isalpha, text[:SAMPLE_CHARS]))  # map: a third of the generator's time, same count
-    if letters < MIN_CHARS or not edition_language:
-        return edition_language or (detect_language(text)[0] if letters >= MIN_CHARS else "")
+    long_enough = _has_letters(text[:SAMPLE_CHARS], MIN_CHARS)
+    if not long_enough or not edition_language:
+        return edition_language or (detect_language(text)[0] if long_enough else "")
     detected, probability = detect_language(text)
     edition = _base(edition_language)
     if detected == edition or probability < MIN_PROBABILITY:
