@@ -299,6 +299,31 @@ def test_every_imported_version_names_its_fetch_and_the_warc_record_holding_its_
     assert Fetch.objects.count() == 13
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_each_imported_page_is_re_recorded_with_its_body_headers_and_capture_date(tmp_path, workers):
+    """Our WARC records of an import, with extraction in worker processes or not, say what the source file
+    says: same page, status, headers and capture date, and a request record concurrent to each response."""
+    sources()
+    path = write_warc(tmp_path / "crawl.warc.gz")
+    captured = [r for r in read_warc(path) if r.type == "response"]
+    import_warcs([path], workers=workers, batch=4)
+    files = {fetch.warc_file for fetch in Fetch.objects.all()}
+    ours = [r for name in sorted(files) for r in read_warc(Path(settings.WARC_DIR) / name)]
+    responses = {r.record_id: r for r in ours if r.type == "response"}
+    requests = {r.concurrent_to: r for r in ours if r.type == "request"}
+    fetches = list(Fetch.objects.all())
+    assert len(fetches) == 13 and len(responses) == 13 and set(requests) == set(responses)  # nothing else
+    for fetch in fetches:
+        record = responses[fetch.warc_record_id]
+        headers = {name.lower(): value for name, value in record.headers}.items()
+        assert any(
+            (r.url, r.body, r.status, r.date) == (fetch.url, record.body, record.status, record.date)
+            and {name.lower(): value for name, value in r.headers}.items() <= headers
+            for r in captured
+        )
+        assert requests[record.record_id].url == fetch.url
+
+
 def test_a_second_import_of_the_same_file_adds_nothing(tmp_path):
     sources()
     path = write_warc(tmp_path / "crawl.warc.gz")
