@@ -1,7 +1,8 @@
 """PostgreSQL's newest matches (search/postgres.py newest_ids): a probe of the newest rows, then either a walk
 back along the primary key or the GIN index's whole match list, whichever reads fewer rows. Either way exactly
 the answer of the single query it replaces, which from a million articles on tested every row of a rare word's
-archive one by one (14 s for a word in no article at a million; bench/scale.py --database postgres)."""
+archive one by one (14 s for a word in no article at a million; bench/scale.py --database postgres). And the
+condition itself: ANDed terms of one column are tested as one tsquery, selecting the same rows."""
 
 from __future__ import annotations
 
@@ -77,3 +78,42 @@ def test_the_gin_list_for_a_rare_word_and_the_walk_back_for_a_common_one():
     assert _gin_cheaper(found=30, probed=600, highest=10_000, limit=300)
     # None in the probe: the walk back may read every row; the list is at most 1 in 600.
     assert _gin_cheaper(found=0, probed=600, highest=1_000_000, limit=300)
+
+
+TERM_QUERIES = [
+    "Kim Jong Un",  # three terms: one tsquery
+    '"Kim Jong Un" harvest',  # a phrase and a word
+    "harvest missile -rocket",  # two joined, the NOT apart
+    "missile OR harvest report",  # AND binds tighter than OR
+    "(missile OR rocket) harvest",  # a group, then a term: apart
+    "report -harvest -missile",  # two NOTs
+    "harv* site",  # a prefix and a word
+    "김정은 동지",  # folded variants ORed, then a term
+    "nowhere report",  # a term in no article
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index (DATABASE_URL)")
+def test_terms_on_one_column_tested_as_one_tsquery_select_the_same_rows(monkeypatch):
+    """translate() joins ANDed terms of one column into one tsquery (one read of each row's tsvector): the
+    same rows as one test per term, and the same leaves for ranking."""
+    _archive()
+    indexed(make_source("kcna-ko", "KCNA", "Ko", "ko"), "보도", "김정은 동지께서 현지지도하시였다.")
+    joined = {q: translate(compile_query(parse(q).tree, True)[0]) for q in TERM_QUERIES}
+    monkeypatch.setattr("wirewatch.search.postgres._follows_and_of_same_column", lambda *args: False)
+    apart = {q: translate(compile_query(parse(q).tree, True)[0]) for q in TERM_QUERIES}
+    fewer = 0
+    for q in TERM_QUERIES:
+        assert joined[q][2] == apart[q][2], q  # ranking reads every leaf as before
+        assert _rows(joined[q]) == _rows(apart[q]), q
+        fewer += len(joined[q][1]) < len(apart[q][1])
+    assert fewer >= 5  # most of the queries above really were joined
+    assert _rows(joined["Kim Jong Un"]) and _rows(joined["김정은 동지"])
+
+
+def _rows(translated: tuple[str, list[str], list]) -> list[int]:
+    condition, params, _ = translated
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT article_id FROM {TABLE} WHERE {condition} ORDER BY article_id", params)
+        return [row[0] for row in cursor.fetchall()]

@@ -111,7 +111,7 @@ def _relevance_cursor(score: float, pk: int, low: int | None) -> str:
     return _relevance_signer.sign_object([score, pk, low])
 
 
-def _decode_relevance_cursor(token: str) -> RelevanceStart:
+def decode_relevance_cursor(token: str) -> RelevanceStart:
     invalid = BadQuery("The cursor is not valid; use the link from the previous page.")
     try:
         # Cursors made before the window had two fields; their first page ranked every match, so do theirs.
@@ -132,7 +132,7 @@ def relevance_start(cursor: str | None, newest_ids: Callable[[int], list[int]]) 
     """The cursor's start, or a first page's window: ``newest_ids(n)`` gives the highest n ids matching (after
     the filters); when there are more than N, only ids from the N-th up are ranked."""
     if cursor:
-        return _decode_relevance_cursor(cursor)
+        return decode_relevance_cursor(cursor)
     size = relevance_window()
     newest = newest_ids(size + 1)
     return RelevanceStart(None, None, newest[size - 1] if len(newest) > size else None)

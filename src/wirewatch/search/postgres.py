@@ -27,10 +27,11 @@ from wirewatch.archive.models import Article, Version
 from wirewatch.search.analysis import Indexed, index_document
 from wirewatch.search.backend import (
     SearchPage,
+    decode_relevance_cursor,
     filtered_articles,
     filters_clause,
     relevance_page,
-    relevance_start,
+    relevance_window,
 )
 from wirewatch.search.compile import compile_query
 from wirewatch.search.datewalk import by_date, with_related
@@ -85,12 +86,31 @@ def translate(match: str) -> tuple[str, list[str], list[tuple[str, str]]]:
         if leaf := _LEAF.fullmatch(token):
             column = COLUMNS[re.sub(r"\s+", " ", leaf.group(1))]
             query = _tsquery(leaf.group(2), bool(leaf.group(3)))
+            leaves.append((column, query))
+            if _follows_and_of_same_column(sql, params, column, query):
+                sql.pop()  # the AND: one test of the column with both queries (see there)
+                params[-1] = f"({params[-1]}) & ({query})"
+                continue
             sql.append(f"{column} @@ %s::tsquery")
             params.append(query)
-            leaves.append((column, query))
         else:
             sql.append("AND NOT" if token == "NOT" else token)
     return " ".join(sql), params, leaves
+
+
+def _follows_and_of_same_column(sql: list[str], params: list[str], column: str, query: str) -> bool:
+    """Whether the condition so far ends in "<column> @@ q AND" (q not negated), so that the next leaf on the
+    same column can join q in one tsquery: ``v @@ (q1) & (q2)`` is true exactly when ``v @@ q1 AND v @@ q2``,
+    and it reads the row's tsvector out of TOAST once instead of once per term ('Kim Jong Un' is three terms).
+    AND binds tighter than OR in both syntaxes, so the pair was one operand anyway. Empty queries stay apart:
+    tsquery drops an empty operand of &, which would turn "false AND q2" into "q2"."""
+    return (
+        len(sql) >= 2
+        and sql[-1] == "AND"
+        and sql[-2] == f"{column} @@ %s::tsquery"
+        and (len(sql) < 3 or sql[-3] != "AND NOT")
+        and "''" not in (params[-1], query)
+    )
 
 
 def _gin_cheaper(found: int, probed: int, highest: int, limit: int) -> bool:
@@ -200,10 +220,11 @@ class PostgresBackend:
         )
         score_params = [query for _, query in leaves]
         where, where_params = filters_clause(filters, "article_id")
-        # The window as in SQLiteBackend: the newest N matches (ids descending, after the filters), then ranked.
-        start = relevance_start(
-            cursor, lambda n: self._newest_filtered(condition, [*params, *where_params], where, n)
-        )
+        if not cursor:
+            return self._first_relevance_page(
+                condition, [*params, *where_params], where, score, score_params, limit
+            )
+        start = decode_relevance_cursor(cursor)  # later pages rank the first page's window
         if start.low is not None:
             where, where_params = where + " AND article_id >= %s", [*where_params, start.low]
         if start.pk is not None:
@@ -216,9 +237,24 @@ class PostgresBackend:
         rows = self._rows(sql, [*score_params, *params, *where_params, limit + 1])
         return relevance_page(rows, limit, start.low)
 
-    def _newest_filtered(self, condition: str, params: list[Any], where: str, limit: int) -> list[int]:
-        sql = f"SELECT article_id FROM {TABLE} WHERE ({condition}) {where} ORDER BY article_id DESC LIMIT %s"
-        return [row[0] for row in self._rows(sql, [*params, limit])]
+    def _first_relevance_page(
+        self, condition: str, params: list[Any], where: str, score: str, score_params: list[str], limit: int
+    ) -> SearchPage:
+        """The window as in SQLiteBackend (the newest N matches after the filters, ranked) in one statement.
+        Finding the window tests each candidate row's tsvector; a second statement that ranked "ids from the
+        window's lowest up" tested all those rows again. Here the window's ids are found once (MATERIALIZED:
+        before any score is computed) and only those rows are read again, by id, for their score."""
+        size = relevance_window()
+        sql = (
+            f"WITH found AS MATERIALIZED (SELECT article_id FROM {TABLE} WHERE ({condition}) {where} "
+            "ORDER BY article_id DESC LIMIT %s), "
+            "ranked AS MATERIALIZED (SELECT article_id FROM found ORDER BY article_id DESC LIMIT %s) "
+            f"SELECT article_id, {score} AS score, (SELECT count(*) FROM found), (SELECT min(article_id) FROM ranked) "
+            f"FROM {TABLE} WHERE article_id IN (SELECT article_id FROM ranked) ORDER BY score, article_id LIMIT %s"
+        )
+        rows = self._rows(sql, [*params, size + 1, size, *score_params, limit + 1])
+        low = rows[0][3] if rows and rows[0][2] > size else None
+        return relevance_page([row[:2] for row in rows], limit, low)
 
     def _rows(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         with connection.cursor() as db:
