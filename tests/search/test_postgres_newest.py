@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_source
 from tests.search.helpers import indexed
+from wirewatch.archive.models import Article
 from wirewatch.search.compile import compile_query
 from wirewatch.search.postgres import TABLE, PostgresBackend, _gin_cheaper, translate
 from wirewatch.search.query import parse
+from wirewatch.web.paging import newest_first
 
 QUERIES = [
     "report",  # every article
@@ -117,3 +119,23 @@ def _rows(translated: tuple[str, list[str], list]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT article_id FROM {TABLE} WHERE {condition} ORDER BY article_id", params)
         return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index (DATABASE_URL)")
+def test_the_whole_match_list_first_selects_the_same_articles():
+    """matching(few=True), the date walk's plain way for few matches, lists GIN's matches before the articles
+    are sorted: the same articles as the plain subquery, in the same date order."""
+    _archive()
+    backend = PostgresBackend()
+    for q in QUERIES + TERM_QUERIES:
+        match = compile_query(parse(q).tree, True)[0]
+        listed, plain = (
+            list(
+                newest_first(Article.objects.filter(id__in=backend.matching(match, few=few))).values_list(
+                    "id"
+                )
+            )
+            for few in (True, False)
+        )
+        assert listed == plain, q

@@ -45,7 +45,7 @@ def with_related(articles: QuerySet[Article]) -> QuerySet[Article]:
 
 
 class RangeIndex(Protocol):
-    def matching(self, match: str) -> Any: ...
+    def matching(self, match: str, *, few: bool = False) -> Any: ...
     def newest_ids(self, match: str, limit: int) -> list[int]: ...
     def ids_in_range(self, match: str, low: int, high: int) -> list[int]: ...
 
@@ -93,7 +93,10 @@ def by_date(
             first = min(max(sizes.chunk, int(expected_walk * 1.25)), MAX_CHUNK)
             found = _walk(index, match, articles, position, limit + 1, first, sizes)
     if found is None:
-        return paginate(articles.filter(id__in=index.matching(match)), cursor, limit)
+        # ``few``: fewer matches than the rows a walk would read, so the index should list them all before
+        # anything is sorted (PostgreSQL's planner would rather test article after article along the date index)
+        matches = index.matching(match, few=expected_matches < expected_walk)
+        return paginate(articles.filter(id__in=matches), cursor, limit)
     return _page(found, limit)
 
 

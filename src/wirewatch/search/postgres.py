@@ -156,9 +156,16 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
 
-    def matching(self, match: str) -> RawSQL:
-        """The ids of the articles ``match`` (compile.py's expression) finds, as a subquery."""
+    def matching(self, match: str, *, few: bool = False) -> RawSQL:
+        """The ids of the articles ``match`` (compile.py's expression) finds, as a subquery. ``few``: the caller
+        expects few matches, fewer than the rows it would otherwise go through, so GIN's whole match list is
+        read first (MATERIALIZED). Left to itself, the planner walks the articles' date index and tests row
+        after row, each a read out of TOAST that it prices as nearly free (the rare-word case of newest_ids):
+        'harvest' (1 article in 200) by date at 100k articles, 8,600 rows tested for one page."""
         condition, params, _ = translate(match)
+        if few:
+            listed = f"WITH found AS MATERIALIZED (SELECT article_id FROM {TABLE} WHERE {condition}) "
+            return RawSQL(listed + "SELECT article_id FROM found", params)
         return RawSQL(f"SELECT article_id FROM {TABLE} WHERE {condition}", params)
 
     def newest_ids(self, match: str, limit: int, probe: int = PROBE) -> list[int]:
