@@ -18,7 +18,6 @@ import re
 import unicodedata
 
 from lxml import etree
-from lxml import html as lxml_html
 
 LEADER_NAMES = (
     "Kim Il Sung",
@@ -63,11 +62,10 @@ CONTAINER_TAGS = frozenset(
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u200b\ud800-\udfff]")
 END_MARKER = re.compile(r"\s*-0-\s*$")  # KCNA's end-of-story mark: kept in the text, never in a lead
 _BLANK_LINES = re.compile(r"\n{3,}")
-# libxml2's HTML parser with lxml's defaults: lxml.html's parser without its element class lookup (see fragment_root)
+# libxml2's HTML parser with lxml's defaults: lxml.html's, without its element class lookup (see fragment_root)
 _HTML_PARSER = etree.HTMLParser()
-_FULL_DOCUMENT = re.compile(
-    r"^\s*<(?:html|!doctype)", re.I
-)  # lxml.html's test for "a whole page, not a fragment"
+# lxml.html's test for "a whole page, not a fragment"
+_FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)
 _STRING_VALUE = etree.XPath("string()")  # what lxml.html's text_content() evaluates
 
 
@@ -135,7 +133,7 @@ def fragment_root(fragment: str) -> etree._Element:
     return root
 
 
-def _pad(element: lxml_html.HtmlElement) -> None:
+def _pad(element: etree._Element) -> None:
     """Spaces on both sides of ``element`` where a letter or digit would otherwise touch its text."""
     inside = "".join(element.itertext())
     if not inside.strip():
@@ -156,14 +154,14 @@ def _pad(element: lxml_html.HtmlElement) -> None:
         element.tail = " " + element.tail
 
 
-def pad_word_elements(root: lxml_html.HtmlElement) -> None:
+def pad_word_elements(root: etree._Element) -> None:
     """Apply the narrow "inline element = word break" rule of this module's docstring, in place."""
     for element in list(root.iter(*INLINE_TAGS)):
         if element.tag == "nobr" or _is_a_name(element):
             _pad(element)
 
 
-def _is_a_name(element: lxml_html.HtmlElement) -> bool:
+def _is_a_name(element: etree._Element) -> bool:
     """True when the element's whole text is a leader's name (read lazily: inline elements can be huge)."""
     text = ""
     for piece in element.itertext():
@@ -173,7 +171,7 @@ def _is_a_name(element: lxml_html.HtmlElement) -> bool:
     return bool(_NAME_ONLY.fullmatch(text))
 
 
-def blockify(root: lxml_html.HtmlElement) -> None:
+def blockify(root: etree._Element) -> None:
     """Leaf containers (a ``div`` holding only text) become ``p``, so paragraphs survive the sanitiser,
     which keeps ``p`` but drops ``div`` (its allowlist is about safety, not layout)."""
     for element in list(root.iter(*CONTAINER_TAGS)):

@@ -256,8 +256,10 @@ class PostgresBackend:
             f"WITH found AS MATERIALIZED (SELECT article_id FROM {TABLE} WHERE ({condition}) {where} "
             "ORDER BY article_id DESC LIMIT %s), "
             "ranked AS MATERIALIZED (SELECT article_id FROM found ORDER BY article_id DESC LIMIT %s) "
-            f"SELECT article_id, {score} AS score, (SELECT count(*) FROM found), (SELECT min(article_id) FROM ranked) "
-            f"FROM {TABLE} WHERE article_id IN (SELECT article_id FROM ranked) ORDER BY score, article_id LIMIT %s"
+            f"SELECT article_id, {score} AS score, "
+            "(SELECT count(*) FROM found), (SELECT min(article_id) FROM ranked) "
+            f"FROM {TABLE} WHERE article_id IN (SELECT article_id FROM ranked) "
+            "ORDER BY score, article_id LIMIT %s"
         )
         rows = self._rows(sql, [*params, size + 1, size, *score_params, limit + 1])
         low = rows[0][3] if rows and rows[0][2] > size else None
