@@ -6,7 +6,8 @@ published article is ``is_first``: the one the collapsed stream shows.
 
 One implementation for one version (the watcher) and for a batch (the WARC importer), both ``versions_stored``:
 ``sign_versions`` reads what a batch needs in a few queries, decides in memory item by item, in storing order,
-exactly what signing the items one at a time would have decided, then writes. What makes the batch equal to one at a time:
+exactly what signing the items one at a time would have decided, then writes. What makes the batch equal to one
+at a time:
 
 - an item's candidates are the signatures present when it would have been signed alone: those stored before the
   batch, less the old signatures of itself and of the batch's earlier items (each item deletes its own first),
