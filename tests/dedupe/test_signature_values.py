@@ -1,5 +1,6 @@
 """Signatures are stored and compared across releases: computing them faster must give the same bits."""
 
+import re
 from datetime import timedelta
 
 import numpy as np
@@ -15,13 +16,24 @@ pytestmark = pytest.mark.shared
 
 
 def reference_signature(text: str) -> np.ndarray | None:
-    """The signature as first written: a new datasketch MinHash, with its default permutations, per text."""
-    items = minhash.shingles(text)
+    """The signature as first written: a new datasketch MinHash per text, with its own permutations (seed 1) of the
+    affine32 scheme, spelled out here: a change of scheme or of shingles fails this comparison."""
+    items = reference_shingles(text)
     if len(items) < minhash.MIN_SHINGLES:
         return None
-    reference = MinHash(num_perm=minhash.NUM_PERM)
+    reference = MinHash(num_perm=128, scheme="affine32")
     reference.update_batch(list(items))
     return reference.hashvalues.astype("<u8")
+
+
+def reference_shingles(text: str) -> set[bytes]:
+    """Word 3-grams (character 4-grams for Chinese and Japanese) by slicing at each position."""
+    body = minhash.body_for_signature(text)
+    words = re.findall(r"\w+", body)
+    if len(re.findall("[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]", body)) > len(body) / 3:
+        chars = "".join(words)
+        return {chars[i : i + 4].encode() for i in range(max(0, len(chars) - 3))}
+    return {" ".join(words[i : i + 3]).encode() for i in range(max(0, len(words) - 2))}
 
 
 def korean_texts(shared_dir) -> list[str]:

@@ -13,7 +13,8 @@ from wirewatch.archive.signals import StoredVersion
 from wirewatch.entities.appearances import find_appearances
 from wirewatch.entities.matcher import current_matcher
 from wirewatch.entities.models import Appearance, Mention, TextDate
-from wirewatch.entities.receivers import record_versions, version_text
+from wirewatch.entities.reading import version_text
+from wirewatch.entities.receivers import record_versions
 from wirewatch.extraction.textdates import find_text_dates
 
 pytestmark = [pytest.mark.django_db, pytest.mark.shared]

@@ -1,7 +1,9 @@
 """Extracting a WARC import's pages in batches, in worker processes when the import is large.
 
 Extraction is pure CPU and needs no database, so a process pool does it while the importer stores the previous
-batch; the workers also derive what the receivers will compute from each article's title and text (derived.py).
+batch; the workers also derive what the receivers will compute from each article's headline and text
+(derived.py), and build the records that re-record each new page in our WARC (the storing process, the import's
+bottleneck, only appends their bytes).
 This module imports no Django model: a forkserver worker loads it without setting Django up (forking a process
 that holds database connections and threads is unsafe, hence forkserver).
 """
@@ -14,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from wirewatch.archive.blobdata import Packed, pack
@@ -21,6 +24,16 @@ from wirewatch.archive.contenthash import extracted_hash
 from wirewatch.archive.derived import derive, registered
 from wirewatch.extraction import Extracted, extract_article
 from wirewatch.fetching.decoding import decode_body
+from wirewatch.fetching.warc import Built, build_exchange
+
+
+class Response(NamedTuple):
+    """The captured response as our WARC re-records it, beside its body."""
+
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    fetched_at: datetime
 
 
 @dataclass(frozen=True)
@@ -33,10 +46,11 @@ class Job:
     language: str
     timezone: str
     rules: dict | None
-    # What to derive from each article's title and text (derived.py), and the content hashes the archive holds
+    # What to derive from each article's headline and text (derived.py), and the content hashes the archive holds
     # at this URL already: the importer skips such a page, so there is nothing to derive for it.
     derivers: tuple[tuple[str, str], ...] = ()
     stored: frozenset[str] = frozenset()
+    response: Response | None = None  # None: the caller records the page itself
 
 
 class Extractable(Protocol):
@@ -52,6 +66,7 @@ class Prepared(NamedTuple):
     # For the receivers (derived.py); empty for a page that is no article or that the archive holds already.
     derived: dict[str, Any]
     digest: str  # its content hash (contenthash.py)
+    records: Built | None  # the page's WARC records, built where ``derived`` is (if the job has its response)
 
 
 def extract_jobs(jobs: list[Job]) -> list[Prepared]:
@@ -65,9 +80,16 @@ def extract_jobs(jobs: list[Job]) -> list[Prepared]:
         )
         packed, digest = (pack(extracted.text), pack(extracted.html)), extracted_hash(extracted)
         new = extracted.text.strip() and digest not in job.stored
-        found = derive(job.derivers, extracted.title, extracted.text) if new else {}
-        prepared.append(Prepared(extracted, packed, found, digest))
+        found = derive(job.derivers, extracted) if new else {}
+        prepared.append(Prepared(extracted, packed, found, digest, _records(job) if new else None))
     return prepared
+
+
+def _records(job: Job) -> Built | None:
+    if job.response is None:
+        return None
+    status, reason, headers, fetched_at = job.response
+    return build_exchange(job.url, [], status, reason, headers, job.body, fetched_at)
 
 
 def default_workers(total_bytes: int) -> int:

@@ -20,10 +20,10 @@ from django.db import transaction
 
 from wirewatch.archive import derived
 from wirewatch.archive.batchstore import BatchStore
-from wirewatch.archive.extractpool import Job, Prepared
+from wirewatch.archive.extractpool import Job, Prepared, Response
 from wirewatch.archive.models import Article, Version
 from wirewatch.fetching.records import Attempt
-from wirewatch.fetching.warc import WarcWriter
+from wirewatch.fetching.warc import Built, WarcWriter, build_exchange
 from wirewatch.sources.models import Source
 
 BATCH_PAGES = 50  # pages per transaction: about a second of SQLite's write lock (other writers wait) at the measured rate
@@ -46,7 +46,7 @@ class Page:
     def job(self) -> Job:
         return Job(self.url, self.body, dict_get(self.headers, "content-type"), self.source.language,
                    self.source.timezone, self.source.rules.get("article") or None, derived.registered(),
-                   self.stored)  # fmt: skip
+                   self.stored, Response(self.status, self.reason, self.headers, self.fetched_at))  # fmt: skip
 
 
 def dict_get(headers: list[tuple[str, str]], name: str) -> str:
@@ -114,7 +114,7 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
     counts = BatchCounts()
     with transaction.atomic():
         known, store = _Known(pages), BatchStore()
-        for page, (result, packed, found, digest) in zip(pages, extracted, strict=True):
+        for page, (result, packed, found, digest, records) in zip(pages, extracted, strict=True):
             if not result.text.strip():
                 counts.not_articles += 1
                 continue
@@ -124,7 +124,7 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
             article = known.articles.get((page.source.pk, page.url))
             counts.new_articles += article is None
             counts.new_versions += 1
-            attempt = _attempt(page, warc)
+            attempt = _attempt(page, warc, records)
             known.add(page, store.add(page.source, article, page.url, result, digest, packed, attempt, found),
                       digest)  # fmt: skip
         store.flush()
@@ -132,9 +132,13 @@ def store_batch(pages: list[Page], extracted: list[Prepared], warc: BatchWarc) -
     return counts
 
 
-def _attempt(page: Page, warc: BatchWarc) -> Attempt:
-    """The page re-recorded in our WARC file, as the Fetch row that will name it."""
-    location = warc.write_exchange(page.url, [], page.status, page.reason, page.headers, page.body,
-                                   page.fetched_at)  # fmt: skip
+def _attempt(page: Page, warc: BatchWarc, records: Built | None) -> Attempt:
+    """The page re-recorded in our WARC file, as the Fetch row that will name it. Its records come built from the
+    extraction, which builds them for every page it finds new (the pages this function sees); built here else."""
+    if records is None:
+        records = build_exchange(
+            page.url, [], page.status, page.reason, page.headers, page.body, page.fetched_at
+        )
+    location = warc.append(records)
     return Attempt(page.url, "import", page.source.pk, page.fetched_at, final_url=page.url, status_code=200,
                    body_bytes=len(page.body), warc=location)  # fmt: skip

@@ -12,11 +12,19 @@ import hashlib
 import re
 import unicodedata
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+if TYPE_CHECKING:
+    from wirewatch.archive.derived import Readable
+
 NUM_PERM = 128
+# datasketch's permutation scheme, named rather than defaulted: signatures are stored and compared across releases,
+# and datasketch 2.0 changed its default (from "legacy" to "affine32"), which would have made every new signature
+# incomparable with the stored ones on an upgrade.
+SCHEME = "affine32"
 LSH_THRESHOLD = 0.5  # candidates: what the bands are tuned to find
 DUPLICATE_THRESHOLD = 0.6  # confirmed: estimated Jaccard similarity of the shingle sets
 MIN_SHINGLES = 20  # shorter texts (a one-line notice) look alike too easily
@@ -44,9 +52,10 @@ def shingles(text: str) -> set[bytes]:
     if len(_CJK.findall(body)) > len(body) / 3:  # mostly Chinese/Japanese: characters, not words
         chars = "".join(words)
         return {chars[i : i + CHAR_SHINGLE].encode() for i in range(max(0, len(chars) - CHAR_SHINGLE + 1))}
-    return {
-        " ".join(words[i : i + WORD_SHINGLE]).encode() for i in range(max(0, len(words) - WORD_SHINGLE + 1))
-    }
+    # The shifted word lists zipped (the shortest ends it): the same 3-grams as a slice at each position, without
+    # building the slices
+    shifted = zip(*(words[i:] for i in range(WORD_SHINGLE)), strict=False)
+    return {shingle.encode() for shingle in map(" ".join, shifted)}
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -62,17 +71,17 @@ def signature(text: str) -> np.ndarray | None:
     return minhash.hashvalues.astype("<u8")
 
 
-def signed(title: str, text: str) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
+def signed(version: Readable) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
     """(signature, band keys) of a version: what the receiver stores, derived ahead by the WARC importer's workers
-    (archive/derived.py). The title plays no part: a reprint's headline differs."""
-    values = signature(text)
+    (archive/derived.py). The headline plays no part: a reprint's differs."""
+    values = signature(version.text)
     return values, band_keys(values) if values is not None else []
 
 
 @cache
 def _template() -> MinHash:
-    """An empty MinHash with datasketch's defaults (seed 1, default scheme): the permutations' source."""
-    return MinHash(num_perm=NUM_PERM)
+    """An empty MinHash (datasketch's seed 1, our scheme): the permutations' source."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME)
 
 
 @cache

@@ -108,7 +108,7 @@ def sign_versions(stored: list[StoredVersion]) -> list[Signature | None]:
 
 def _item(entry: StoredVersion) -> _Item:
     version = entry.version
-    values, keys = derived.value(entry.derived, SIGNED, lambda: minhash.signed(version.title, version.text))
+    values, keys = derived.value(entry.derived, SIGNED, lambda: minhash.signed(version))
     return _Item(entry.article, version, values, keys)
 
 

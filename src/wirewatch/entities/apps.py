@@ -9,11 +9,14 @@ class EntitiesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from wirewatch.archive import derived
         from wirewatch.archive.signals import versions_stored
         from wirewatch.entities.models import Alias, Entity
+        from wirewatch.entities.reading import TEXT_DATES
         from wirewatch.entities.receivers import on_versions_stored
 
         versions_stored.connect(on_versions_stored, dispatch_uid="entities.versions_stored")
+        derived.register(TEXT_DATES, "wirewatch.entities.reading:text_dates")
         # Admin edits (one row at a time) move the revision, so every process rebuilds its matcher.
         for model in (Entity, Alias):
             post_save.connect(

@@ -10,18 +10,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from wirewatch.archive import derived
 from wirewatch.archive.bulkinsert import insert_rows
 from wirewatch.archive.models import Article, Version
 from wirewatch.archive.signals import StoredVersion
 from wirewatch.entities.appearances import find_appearances
 from wirewatch.entities.matcher import Found, current_matcher
 from wirewatch.entities.models import Appearance, Mention, TextDate
-from wirewatch.extraction.textdates import find_text_dates
-
-
-def version_text(version: Version) -> str:
-    """The text we read for entities: the headline (unless it is only the body's lead) and the body."""
-    return version.text if version.title_is_lead else f"{version.title}\n{version.text}"
+from wirewatch.entities.reading import TEXT_DATES, text_dates, version_text
 
 
 def on_versions_stored(sender: Any, stored: list[StoredVersion], **kwargs: Any) -> None:
@@ -36,12 +32,12 @@ def record_versions(stored: list[StoredVersion]) -> None:
     if replaced:
         for model in (Mention, Appearance, TextDate):
             model.objects.filter(article_id__in=replaced, is_current=True).update(is_current=False)
-    _record([(item.article, item.version) for item in stored])
+    _record(stored)
 
 
 def record_version(article: Article, version: Version) -> None:
     """Mentions, appearances and text dates of ``version`` (also used by ``wirewatch entities rescan``)."""
-    _record([(article, version)])
+    _record([StoredVersion(article, version, False)])
 
 
 # The columns _record writes, in the order of its value tuples (insert_rows: no model instance per row).
@@ -51,12 +47,12 @@ _APPEARANCE = ("entity_id", "article_id", "version_id", "kind", "sentence", "dat
 _TEXT_DATE = ("article_id", "version_id", "start", "end", "text", "is_current")
 
 
-def _record(pairs: list[tuple[Article, Version]]) -> None:
+def _record(stored: list[StoredVersion]) -> None:
     matcher = current_matcher()
     mentions: list[tuple] = []
     appearances: list[tuple] = []
     dates: list[tuple] = []
-    for article, version in pairs:
+    for article, version, _, found_ahead in stored:
         text, ids = version_text(version), (article.pk, version.pk)
         found = matcher.find(text)
         mentions += _mentions(ids, found)
@@ -66,7 +62,8 @@ def _record(pairs: list[tuple[Article, Version]]) -> None:
             (s.entity_id, *ids, s.kind, s.sentence, s.date_start, s.date_end, s.place_id, True)
             for s in sightings
         )
-        dates += ((*ids, d.start, d.end, d.text, True) for d in find_text_dates(text))
+        written = derived.value(found_ahead, TEXT_DATES, lambda v=version: text_dates(v))
+        dates += ((*ids, d.start, d.end, d.text, True) for d in written)
     insert_rows(Mention, _MENTION, mentions)
     insert_rows(Appearance, _APPEARANCE, appearances)
     insert_rows(TextDate, _TEXT_DATE, dates)

@@ -49,6 +49,15 @@ class WarcLocation:
     record_id: str  # WARC-Record-ID, e.g. "<urn:uuid:...>"
 
 
+@dataclass(frozen=True)
+class Built:
+    """Records built, not yet written: their gzip members (bytes to append as they are) and the WARC-Record-ID
+    the written location will name."""
+
+    data: bytes
+    record_id: str
+
+
 def _pairs(headers: Headers) -> list[tuple[str, str]]:
     if hasattr(headers, "multi_items"):  # httpx.Headers keeps repeated headers (Set-Cookie) apart
         return list(headers.multi_items())
@@ -75,6 +84,51 @@ def _warc_date(moment: datetime) -> str:
 def _request_target(url: str) -> str:
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def build_exchange(
+    url: str,
+    request_headers: Headers,
+    status: int,
+    reason: str,
+    response_headers: Headers,
+    body: bytes,
+    fetched_at: datetime,
+    ip: str | None = None,
+) -> Built:
+    """A response record and its request record (WARC-Concurrent-To). Pure CPU (digests, gzip), so the WARC
+    importer's workers build them and the storing process only appends the bytes (``WarcWriter.append``)."""
+    common = {"WARC-Date": _warc_date(fetched_at)}
+    if ip:
+        common["WARC-IP-Address"] = ip
+    builder = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")
+    http = StatusAndHeaders(
+        f"{status} {reason or ''}".strip(), stored_response_headers(response_headers, len(body)), "HTTP/1.1"
+    )
+    response = builder.create_warc_record(
+        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+        warc_headers_dict=dict(common),
+    )  # fmt: skip
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+    request_http = StatusAndHeaders(
+        f"GET {_request_target(url)} HTTP/1.1", _pairs(request_headers), is_http_request=True
+    )
+    request = builder.create_warc_record(
+        url,
+        "request",
+        http_headers=request_http,
+        warc_headers_dict={**common, "WARC-Concurrent-To": record_id},
+    )
+    return Built(_members([response, request]), record_id)
+
+
+def _members(records: list) -> bytes:
+    """``records`` as one gzip member each, as they will lie in the file."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True, warc_version="1.1")
+    for record in records:
+        writer.write_record(record)
+    return out.getvalue()
 
 
 class WarcWriter:
@@ -104,27 +158,8 @@ class WarcWriter:
         ip: str | None = None,
     ) -> WarcLocation:
         """Write a response record and its request record (WARC-Concurrent-To); return the response's place."""
-        common = {"WARC-Date": _warc_date(fetched_at)}
-        if ip:
-            common["WARC-IP-Address"] = ip
-        http = StatusAndHeaders(
-            f"{status} {reason or ''}".strip(),
-            stored_response_headers(response_headers, len(body)),
-            "HTTP/1.1",
-        )
-        response = self._builder.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
-            warc_headers_dict=dict(common),
-        )  # fmt: skip
-        record_id = response.rec_headers.get_header("WARC-Record-ID")
-        request_http = StatusAndHeaders(
-            f"GET {_request_target(url)} HTTP/1.1", _pairs(request_headers), is_http_request=True
-        )
-        request = self._builder.create_warc_record(
-            url, "request", http_headers=request_http,
-            warc_headers_dict={**common, "WARC-Concurrent-To": record_id},
-        )  # fmt: skip
-        return self._append([response, request], record_id)
+        built = build_exchange(url, request_headers, status, reason, response_headers, body, fetched_at, ip)
+        return self.append(built)
 
     def write_failure(self, url: str, error: str, fetched_at: datetime) -> WarcLocation:
         """Record a failed attempt (timeout, refused, too large...) as a ``metadata`` record (application/warc-fields)."""
@@ -134,7 +169,7 @@ class WarcWriter:
             url, "metadata", payload=io.BytesIO(payload), length=len(payload),
             warc_headers_dict={"WARC-Date": _warc_date(fetched_at)},
         )  # fmt: skip
-        return self._append([record], record.rec_headers.get_header("WARC-Record-ID"))
+        return self.append(Built(_members([record]), record.rec_headers.get_header("WARC-Record-ID")))
 
     def close(self) -> None:
         with self._lock:
@@ -146,19 +181,18 @@ class WarcWriter:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _append(self, records: list, record_id: str) -> WarcLocation:
+    def append(self, built: Built) -> WarcLocation:
+        """Write records built by ``build_exchange`` (here or in another process); return the first's place."""
         with self._lock:
             out = self._current_file()
             offset = out.tell()
-            writer = WARCWriter(out, gzip=True, warc_version="1.1")
             try:
-                for record in records:
-                    writer.write_record(record)
+                out.write(built.data)
                 self._after_write()
             except OSError:  # disk full: a partial record must not stay in the middle of the file
                 self._abandon_file(offset)
                 raise
-            location = WarcLocation(self._name, offset, record_id)
+            location = WarcLocation(self._name, offset, built.record_id)
             if out.tell() >= self.max_bytes:
                 self._sync_file()
                 self._close_file()

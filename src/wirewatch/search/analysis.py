@@ -22,11 +22,14 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import Stemmer
 
 from wirewatch.search.dueum import fold
+
+if TYPE_CHECKING:
+    from wirewatch.archive.derived import Readable
 
 _HANGUL = "\uac00-\ud7a3"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u31f0-\u31ff"
@@ -297,6 +300,11 @@ def index_document(title: str, body: str, analysed: tuple[Any, Any] = (None, Non
         body_folded=" ".join(body_streams.folded),
         unigrams=" ".join(title_streams.cjk + body_streams.cjk),
     )
+
+
+def version_document(version: Readable) -> Indexed:
+    """A version's index document: what the WARC importer's workers derive ahead (archive/derived.py)."""
+    return index_document(version.title, version.text)
 
 
 def index_documents(documents: Sequence[tuple[str, str]]) -> list[Indexed]:

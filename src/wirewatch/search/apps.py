@@ -12,7 +12,7 @@ class SearchConfig(AppConfig):
         from wirewatch.search.receivers import DOCUMENT, index_stored_versions
 
         versions_stored.connect(index_stored_versions, dispatch_uid="wirewatch.search.index_batch")
-        derived.register(DOCUMENT, "wirewatch.search.analysis:index_document")
+        derived.register(DOCUMENT, "wirewatch.search.analysis:version_document")
 
         from wirewatch.api import exports
         from wirewatch.search import spec  # noqa: F401 - registers GET /api/v1/search in the OpenAPI spec
