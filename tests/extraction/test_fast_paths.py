@@ -318,3 +318,32 @@ def test_the_letter_count_of_the_language_check_agrees_with_counting_every_lette
         sample = text[: language.SAMPLE_CHARS]
         expected = sum(ch.isalpha() for ch in sample) >= language.MIN_CHARS
         assert language._has_letters(sample, language.MIN_CHARS) == expected, text[:80]
+
+
+def full_sample_language(text: str, edition_language: str) -> str:
+    """``choose_language`` as it was before its first look: the whole sample decides."""
+    long_enough = language._has_letters(text[: language.SAMPLE_CHARS], language.MIN_CHARS)
+    if not long_enough or not edition_language:
+        return edition_language or (language.detect_language(text)[0] if long_enough else "")
+    detected, probability = language.detect_language(text)
+    edition = language._base(edition_language)
+    if detected == edition or probability < language.MIN_PROBABILITY:
+        return edition_language
+    if any({detected, edition} <= group for group in language.NEIGHBOURS):
+        return edition_language
+    return detected
+
+
+@pytest.mark.shared
+def test_the_language_checks_first_look_never_changes_a_decision_on_real_texts(shared_dir):
+    texts = [row["story_text"] for row in kcna_rows(shared_dir)[:1500]] + korean_texts(shared_dir)
+    pages = evaluation_pages(shared_dir / "data" / "extraction")
+    texts += [
+        LexborHTMLParser(html).body.text(separator="\n") for _, html, _ in pages if "<body" in html.lower()
+    ]
+    decisions = [(text, edition) for text in texts for edition in ("en", "ko", "fr", "de", "ru", "zh", "ja")]
+    chosen = [language.choose_language(text, edition) for text, edition in decisions]
+    assert chosen == [full_sample_language(text, edition) for text, edition in decisions]
+    overridden = sum(choice != edition for choice, (_, edition) in zip(chosen, decisions, strict=True))
+    # The whole sample decided many of them, against the edition
+    assert len(decisions) > 10_000 and overridden > 5_000
