@@ -1,11 +1,14 @@
 """Signatures are stored and compared across releases: computing them faster must give the same bits."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 from tests.entities.helpers import kcna_rows, published_at, store
 from tests.factories import make_source
@@ -54,6 +57,25 @@ def test_signatures_and_bands_equal_a_fresh_datasketch_minhash_on_real_texts(sha
         assert minhash.band_keys(actual) == minhash.band_keys(expected)
         signed += 1
     assert signed >= 250  # the comparison ran on real texts, not on a handful of short ones
+
+
+def test_the_banding_is_what_datasketchs_lsh_picks_for_our_threshold():
+    lsh = MinHashLSH(threshold=minhash.LSH_THRESHOLD, num_perm=minhash.NUM_PERM)
+    assert (lsh.b, lsh.r) == (minhash.BANDS, minhash.ROWS)
+
+
+def test_a_process_with_every_app_loaded_signs_without_importing_datasketch_or_scipy(tmp_path):
+    """The reason signatures are computed by hand (minhash.py): datasketch's import brings scipy's ~60 MB into
+    every process."""
+    code = (
+        "import sys, django; django.setup(); from wirewatch.dedupe import minhash; "
+        "assert minhash.signature(' '.join(f'word{n}' for n in range(99))) is not None; "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'datasketch', 'scipy'}))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wirewatch.settings", "WIREWATCH_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
 
 
 def stored_bands(article) -> list[tuple[int, int]]:

@@ -1,9 +1,16 @@
-"""Shingles and MinHash signatures (datasketch) of an article's text, and their LSH band keys.
+"""Shingles and MinHash signatures of an article's text, and their LSH band keys.
 
 A reprint differs from the original in its dateline ("Pyongyang, July 14 (KCNA) --" vs none), headline and a few
 words, so the signature is of the body only, with the dateline and KCNA's end mark cut off, case folded and
 punctuation removed. Shingles are word 3-grams for scripts with spaces, character 4-grams for Chinese and
 Japanese (no spaces to count words by).
+
+The signature is datasketch's MinHash, value for value: its 2.0 "affine32" scheme (each shingle's SHA-1 cut to 32
+bits, mixed by MurmurHash3's finalizer, then 128 maps h -> a*h + b mod 2^32 drawn with seed 1; the minimum of
+each). It is computed here, not by datasketch, because importing datasketch imports scipy.integrate (for
+MinHashLSH's tuning of bands, which we need once: ``BANDS``, ``ROWS``), about 60 MB in every process that loads
+the dedupe app: the watcher, each web worker, each import worker. tests/dedupe/test_signature_values.py compares
+the signatures with datasketch's own on real texts, and the banding with MinHashLSH's choice.
 """
 
 from __future__ import annotations
@@ -15,17 +22,14 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 if TYPE_CHECKING:
     from wirewatch.archive.derived import Readable
 
 NUM_PERM = 128
-# datasketch's permutation scheme, named rather than defaulted: signatures are stored and compared across releases,
-# and datasketch 2.0 changed its default (from "legacy" to "affine32"), which would have made every new signature
-# incomparable with the stored ones on an upgrade.
-SCHEME = "affine32"
+SEED = 1  # datasketch's default seed: its permutations, ours
 LSH_THRESHOLD = 0.5  # candidates: what the bands are tuned to find
+BANDS, ROWS = 25, 5  # what datasketch's MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM) picks
 DUPLICATE_THRESHOLD = 0.6  # confirmed: estimated Jaccard similarity of the shingle sets
 MIN_SHINGLES = 20  # shorter texts (a one-line notice) look alike too easily
 WORD_SHINGLE, CHAR_SHINGLE = 3, 4
@@ -63,12 +67,9 @@ def signature(text: str) -> np.ndarray | None:
     items = shingles(text)
     if len(items) < MIN_SHINGLES:
         return None
-    template = _template()
-    # The template's permutations (a, b): MinHash() draws them from a seeded RandomState on every
-    # construction, which cost more than hashing the shingles. Same seed, same arrays, same values.
-    minhash = MinHash(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
-    minhash.update_batch(list(items))
-    return minhash.hashvalues.astype("<u8")
+    a, b = _permutations()
+    # uint32 arrays: the products and sums wrap around, which is the "mod 2^32"
+    return (_mixed_hashes(items)[:, None] * a + b).min(axis=0).astype("<u8")
 
 
 def signed(version: Readable) -> tuple[np.ndarray | None, list[tuple[int, int]]]:
@@ -79,24 +80,32 @@ def signed(version: Readable) -> tuple[np.ndarray | None, list[tuple[int, int]]]
 
 
 @cache
-def _template() -> MinHash:
-    """An empty MinHash (datasketch's seed 1, our scheme): the permutations' source."""
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) of the 128 maps, drawn as datasketch 2.0 draws them for affine32: odd multipliers, then offsets."""
+    draw = np.random.RandomState(SEED)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
-@cache
-def banding() -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's LSH picks for our threshold."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+def _mixed_hashes(items: set[bytes]) -> np.ndarray:
+    """Each item's 32-bit hash (the first four bytes of its SHA-1, little-endian: datasketch's sha1_hash32),
+    through MurmurHash3's 32-bit finalizer, as uint32."""
+    prefixes = b"".join(hashlib.sha1(item).digest()[:4] for item in items)
+    h = np.frombuffer(prefixes, dtype="<u4").astype(np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
 
 
 def band_keys(values: np.ndarray) -> list[tuple[int, int]]:
     """(band number, 64-bit key) for each band: a hash of the band's rows, as a signed integer for SQL."""
-    bands, rows = banding()
     keys = []
-    for band in range(bands):
-        chunk = values[band * rows : (band + 1) * rows].tobytes()
+    for band in range(BANDS):
+        chunk = values[band * ROWS : (band + 1) * ROWS].tobytes()
         digest = hashlib.blake2b(chunk, digest_size=8).digest()
         keys.append((band, int.from_bytes(digest, "little", signed=True)))
     return keys

@@ -4,7 +4,7 @@ Why a table of band keys rather than datasketch's in-memory ``MinHashLSH``: the 
 separate processes, and an index in one process's memory would be stale in the others and lost on restart
 (rebuilding it at start-up costs time proportional to the archive). A band key is one indexed integer column,
 looked up with one query per new version, shared by every process, and it survives restarts. The banding itself
-(how many bands, rows per band for our threshold) is datasketch's (``MinHashLSH(...).b`` and ``.r``).
+(how many bands, rows per band for our threshold) is the one datasketch's ``MinHashLSH`` picks (minhash.py).
 """
 
 from django.db import models
