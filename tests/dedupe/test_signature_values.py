@@ -65,7 +65,7 @@ def test_the_banding_is_what_datasketchs_lsh_picks_for_our_threshold():
 
 
 def test_a_process_with_every_app_loaded_signs_without_importing_datasketch_or_scipy(tmp_path):
-    """The reason signatures are computed by hand (minhash.py): datasketch's import brings scipy's ~60 MB into
+    """The reason signatures are computed by hand (minhash.py): datasketch's import brings scipy's ~50 MB into
     every process."""
     code = (
         "import sys, django; django.setup(); from wirewatch.dedupe import minhash; "

@@ -8,7 +8,7 @@ Japanese (no spaces to count words by).
 The signature is datasketch's MinHash, value for value: its 2.0 "affine32" scheme (each shingle's SHA-1 cut to 32
 bits, mixed by MurmurHash3's finalizer, then 128 maps h -> a*h + b mod 2^32 drawn with seed 1; the minimum of
 each). It is computed here, not by datasketch, because importing datasketch imports scipy.integrate (for
-MinHashLSH's tuning of bands, which we need once: ``BANDS``, ``ROWS``), about 60 MB in every process that loads
+MinHashLSH's tuning of bands, which we need once: ``BANDS``, ``ROWS``), about 50 MB in every process that loads
 the dedupe app: the watcher, each web worker, each import worker. tests/dedupe/test_signature_values.py compares
 the signatures with datasketch's own on real texts, and the banding with MinHashLSH's choice.
 """
