@@ -1,9 +1,12 @@
 """Dates written in article text, Juche years included, as ISO dates and ranges."""
 
+import re
+import sys
 from datetime import date
 
 import pytest
 
+from wirewatch.extraction import textdates
 from wirewatch.extraction.textdates import find_text_dates
 
 
@@ -56,3 +59,36 @@ def test_huge_text_full_of_years_is_read_quickly():
     found = find_text_dates("in 2018, " * 50_000)
     assert time.perf_counter() - started < 3
     assert len(found) == 500  # capped
+
+
+HARD_CASES = [
+    "JUCHE 107 (2018) and juche 108, JuChe113.7.14., 주체107(2018)년, 主體113年, 主体113(2024)年7月, チュチェ113年",
+    "runs 123 1234 12345 123456 2018 2019a a2020 ２０２１年 ٢٠٢٢ 2023\u2063 x1999x 1999",
+    "no juche here, nor years: 12 345 67890",
+    "Juche",
+]
+
+
+def test_what_the_case_blind_juche_pattern_accepts_casefolds_to_the_words_looked_for_first():
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    for letter in set("".join(textdates._JUCHE_WORDS)):
+        accepted = re.findall(re.escape(letter), everything, re.I)
+        assert {character.casefold() for character in accepted} == {letter}
+
+
+@pytest.mark.shared
+def test_the_shortcuts_find_the_dates_the_straightforward_scan_finds(shared_dir, monkeypatch):
+    """Two shortcuts: years are the digit runs of exactly four (not a lookbehind pattern tried at every position),
+    and the Juche substitution runs only when a case-folded Juche word is in the text. The long way: the
+    lookbehind pattern, and "" as the only Juche word (in every text, so the substitution always runs)."""
+    from tests.entities.helpers import kcna_rows
+
+    korean = sorted((shared_dir / "data" / "korean").glob("*.txt"))
+    texts = [f"{row['headline']}\n{row['story_text']}" for row in kcna_rows(shared_dir)]
+    texts += [path.read_text(encoding="utf-8") for path in korean] + HARD_CASES
+    assert len(texts) > 1000 and korean, "the shared KCNA and Korean sets are incomplete"
+    fast = [find_text_dates(text) for text in texts]
+    monkeypatch.setattr(textdates, "_DIGITS", re.compile(r"(?<!\d)\d{4}(?!\d)"))
+    monkeypatch.setattr(textdates, "_JUCHE_WORDS", ("",))
+    assert fast == [find_text_dates(text) for text in texts]
+    assert sum(map(len, fast)) > 500  # the texts do hold dates

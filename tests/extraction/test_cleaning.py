@@ -101,6 +101,19 @@ def test_nobr_around_an_ordinary_phrase_is_a_word_break():
     assert text == "visited Pyongyang General Hospital today"
 
 
+@pytest.mark.parametrize("start", ["", "<p>", "<div>"])
+def test_escaped_markup_in_the_text_stays_text_wherever_it_stands(start):
+    """Text that writes a tag ("&lt;script&gt;") is words about a tag: kept, escaped, in the HTML and the text,
+    at the very start of a body (no element around it) as inside one."""
+    end = start.replace("<", "</")
+    html, text = finish_body(
+        f"{start}Write &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;{end}<p>y</p>", None
+    )
+    assert text == "Write <script>alert(1)</script> & <b>x</b>\n\ny"
+    assert "Write &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;" in html
+    assert "<b>" not in html and "<script" not in html
+
+
 def test_html_to_text_separates_blocks_and_keeps_line_breaks():
     text = html_to_text("<h2>Head</h2><p>One<br>two</p><ul><li>a</li><li>b</li></ul><p>  spaced \t out  </p>")
     assert text == "Head\n\nOne\ntwo\n\na\n\nb\n\nspaced out"

@@ -99,9 +99,16 @@ def default_workers(total_bytes: int) -> int:
     return 0 if total_bytes < 8 * 1024 * 1024 else max(1, (os.cpu_count() or 1) - 1)
 
 
+# Batches queued for the workers beyond one each: the storing side's time per batch varies (a WARC fsync, a WAL
+# checkpoint, a batch of long pages: the slowest of 100 took twice the median), and with nothing queued the
+# workers wait out each slow batch. With both sides equally fast (bench/record.py --spare-batches), two spare
+# batches gave 6-8% more articles/s than none; each holds a batch's pages and results in memory.
+SPARE_BATCHES = 2
+
+
 class Extraction:
-    """Batches of pages in, (batch, extracted) out, in order; with workers, up to ``workers`` + 1 batches are
-    being extracted while the caller stores the one before."""
+    """Batches of pages in, (batch, extracted) out, in order; with workers, the ``workers`` + SPARE_BATCHES batches
+    after the one the caller is storing are being extracted, or wait extracted."""
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
@@ -121,7 +128,7 @@ class Extraction:
         pending: deque[tuple[list[P], Future]] = deque()
         for batch in batches:
             pending.append((batch, self.pool.submit(extract_jobs, [page.job() for page in batch])))
-            if len(pending) > self.workers:
+            if len(pending) > self.workers + SPARE_BATCHES:
                 done, future = pending.popleft()
                 yield done, future.result()
         while pending:

@@ -183,9 +183,9 @@ def finish_body(body_html: str, base_url: str | None) -> tuple[str, str]:
             element.text = repair_glued_names(element.text)
         if element.tail:
             element.tail = repair_glued_names(element.tail)
-    inner = (root.text or "") + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
-    cleaned = sanitise_html(inner, base_url)
-
+    # fragment_root's bare div, serialised whole (its leading text escaped like all text), then unwrapped
+    whole = etree.tostring(root, encoding="unicode", method="html")
+    cleaned = sanitise_html(whole.removeprefix("<div>").removesuffix("</div>"), base_url)
     return cleaned, html_to_text(cleaned)
 
 

@@ -241,6 +241,9 @@ class Indexed:
 # Korean word's tokens depend on the sentence (kiwi), so Korean and CJK words still go through Word.
 # tests/search/test_index_streams.py proves the columns equal those built from words() on the real texts.
 _KOREAN_OR_CJK = re.compile(f"[{_HANGUL}{_CJK}]")
+# In a text with neither, WORD_RE's words are the runs of its third class alone: found a quarter faster by one
+# class than by trying three alternatives at every position.
+_OTHER_WORD_RE = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -262,7 +265,7 @@ class _Streams:
 
 def _streams(text: str, analysed: list[Any] | None) -> _Streams:
     if not _KOREAN_OR_CJK.search(text):  # most texts: one pass in C over the cached groups
-        groups = list(filter(None, map(_other_groups, WORD_RE.findall(text))))
+        groups = list(filter(None, map(_other_groups, _OTHER_WORD_RE.findall(text))))
         return _Streams([group[0] for group in groups], [group[1] for group in groups])
     matches = list(WORD_RE.finditer(text))
     # As words() does: kiwi reads the whole text, its morphemes are shared out among the Hangul runs.
