@@ -19,7 +19,7 @@ from wirewatch.archive.models import Article, Version
 from wirewatch.archive.warcexport import export_warc
 from wirewatch.archive.warcimport import import_warcs
 from wirewatch.archive.warcread import ReadStats, read_warc
-from wirewatch.fetching.warc import WarcWriter, recover_open_files
+from wirewatch.fetching.warc import WarcWriter, build_exchange, recover_open_files
 from wirewatch.watch.pipeline import poll_source
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +105,10 @@ def test_import_with_source_forces_pages_of_any_host_into_that_source(tmp_path):
 def _warc_with_records(path: Path, count: int) -> Path:
     with WarcWriter(path.parent, prefix=path.stem) as writer:
         for i in range(count):
-            writer.write_exchange(
-                f"http://x/{i}", [], 200, "OK", [("Content-Type", "text/html")], b"<p>%d</p>" % i * 50, T0
+            writer.append(
+                build_exchange(
+                    f"http://x/{i}", [], 200, "OK", [("Content-Type", "text/html")], b"<p>%d</p>" % i * 50, T0
+                )
             )
     return next(path.parent.glob(f"{path.stem}*.warc.gz"))
 
@@ -140,7 +142,7 @@ def test_recovery_cuts_a_half_written_open_file_after_its_last_whole_record_and_
 
 def test_recovery_leaves_a_live_writers_open_file_alone(tmp_path):
     with WarcWriter(tmp_path) as writer:
-        writer.write_exchange("http://x/", [], 200, "OK", [], b"body", T0)
+        writer.append(build_exchange("http://x/", [], 200, "OK", [], b"body", T0))
         assert recover_open_files(tmp_path) == []
         assert list(tmp_path.glob("*.open"))
     assert Path(settings.WARC_DIR)  # the run's own directory is untouched by these tests

@@ -65,7 +65,7 @@ def test_a_full_disk_fails_the_poll_clearly_and_the_next_poll_recovers_everythin
 def test_a_warc_write_that_fills_the_disk_leaves_no_partial_record_and_writing_resumes(small_disk):
     from datetime import UTC, datetime
 
-    from wirewatch.fetching.warc import WarcWriter, complete_gzip_length
+    from wirewatch.fetching.warc import WarcWriter, build_exchange, complete_gzip_length
 
     body = os.urandom(50_000)  # incompressible: the disk fills within a few records
     writer = WarcWriter(small_disk / "warc", max_bytes=10**9)
@@ -74,14 +74,16 @@ def test_a_warc_write_that_fills_the_disk_leaves_no_partial_record_and_writing_r
     for number in range(10):
         try:
             written.append(
-                writer.write_exchange(f"http://x/{number}", {}, 200, "OK", {}, body, datetime.now(UTC))
+                writer.append(
+                    build_exchange(f"http://x/{number}", {}, 200, "OK", {}, body, datetime.now(UTC))
+                )
             )
         except OSError as exc:
             failed = exc
             break
     assert failed is not None and failed.errno == errno.ENOSPC and written
     os.unlink(small_disk / "filler")
-    after = writer.write_exchange("http://x/after", {}, 200, "OK", {}, body, datetime.now(UTC))
+    after = writer.append(build_exchange("http://x/after", {}, 200, "OK", {}, body, datetime.now(UTC)))
     writer.close()
     assert after.file != written[0].file  # a new file after the failure
     for path in (small_disk / "warc").iterdir():

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from wirewatch.fetching.warc import WarcLocation, WarcWriter, read_record
+from wirewatch.fetching.warc import WarcLocation, WarcWriter, build_exchange, read_record
 
 NOW = datetime(2026, 11, 27, 8, 0, 0, 123456, tzinfo=UTC)
 REQUEST = {"User-Agent": "Wirewatch/test", "Accept-Encoding": "gzip, deflate"}
@@ -16,8 +16,8 @@ REQUEST = {"User-Agent": "Wirewatch/test", "Accept-Encoding": "gzip, deflate"}
 def write_page(writer: WarcWriter, n: int, body: bytes | None = None) -> WarcLocation:
     body = body if body is not None else f"<p>article {n} 조선</p>".encode()
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]
-    return writer.write_exchange(
-        f"http://kcna.test/a/{n}?x=1", REQUEST, 200, "OK", headers, body, NOW, ip="127.0.0.1"
+    return writer.append(
+        build_exchange(f"http://kcna.test/a/{n}?x=1", REQUEST, 200, "OK", headers, body, NOW, ip="127.0.0.1")
     )
 
 

@@ -19,7 +19,7 @@ from tests.factories import make_source
 from wirewatch.archive.store import store_extracted
 from wirewatch.extraction import Extracted
 from wirewatch.fetching.records import Attempt, record_attempt
-from wirewatch.fetching.warc import WarcWriter
+from wirewatch.fetching.warc import WarcWriter, build_exchange
 from wirewatch.scale.storage import upload_closed
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +55,14 @@ def _fetched_article(directory):
     """A worker's fetch: three exchanges in one WARC file (ours in the middle), its Fetch row, the article."""
     at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
     with WarcWriter(directory, 10_000_000) as writer:
-        writer.write_exchange("http://example.test/before", [], 200, "OK", [], b"<p>before</p>", at)
-        location = writer.write_exchange(
+        writer.append(build_exchange("http://example.test/before", [], 200, "OK", [], b"<p>before</p>", at))
+        location = writer.append(build_exchange(
             "http://example.test/a", [("User-Agent", "Wirewatch")], 200, "OK",
             [("Content-Type", "text/html; charset=utf-8")], PAGE, at,
-        )  # fmt: skip
-        writer.write_exchange("http://example.test/after", [], 200, "OK", [], b"<p>after</p>" * 5000, at)
+        ))  # fmt: skip
+        writer.append(
+            build_exchange("http://example.test/after", [], 200, "OK", [], b"<p>after</p>" * 5000, at)
+        )
     source = make_source()
     fetch_id = record_attempt(
         Attempt(url="http://example.test/a", purpose="article", source_id=source.pk, at=at, status_code=200,

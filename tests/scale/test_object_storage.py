@@ -6,7 +6,7 @@ import boto3
 import pytest
 from django.core.files.storage import storages
 
-from wirewatch.fetching.warc import WarcWriter
+from wirewatch.fetching.warc import WarcWriter, build_exchange
 from wirewatch.scale.storage import upload_closed
 from wirewatch.serving.doctor import check_warc_storage
 
@@ -37,14 +37,16 @@ def s3(settings, tmp_path):
 
 def _write_one_warc(directory) -> str:
     with WarcWriter(directory, 10_000_000) as writer:
-        location = writer.write_exchange(
-            "http://example.test/a",
-            [],
-            200,
-            "OK",
-            [("Content-Type", "text/html")],
-            b"<p>hi</p>",
-            datetime.now(UTC),
+        location = writer.append(
+            build_exchange(
+                "http://example.test/a",
+                [],
+                200,
+                "OK",
+                [("Content-Type", "text/html")],
+                b"<p>hi</p>",
+                datetime.now(UTC),
+            )
         )
     return location.file
 

@@ -25,7 +25,7 @@ from wirewatch.fetching.limiter import HostBlocked, HostLimiter
 from wirewatch.fetching.records import Attempt, mark_failed, record_attempt
 from wirewatch.fetching.retry import backoff, parse_retry_after
 from wirewatch.fetching.robots import RobotsAnswer, RobotsCache, RobotsFetcher
-from wirewatch.fetching.warc import WarcLocation, WarcWriter
+from wirewatch.fetching.warc import WarcLocation, WarcWriter, build_exchange
 
 logger = logging.getLogger(__name__)
 
@@ -337,8 +337,8 @@ class PoliteClient:
         if self.warc is None:
             return None
         try:
-            return self.warc.write_exchange(url, http.request.headers, http.status_code, http.reason_phrase,
-                                            http.headers, body, at, ip=ip)  # fmt: skip
+            return self.warc.append(build_exchange(url, http.request.headers, http.status_code, http.reason_phrase,
+                                                   http.headers, body, at, ip=ip))  # fmt: skip
         except OSError:  # a full disk must not stop the watch; the Fetch row still says what happened
             logger.exception("could not write the WARC record for %s", url)
             return None

@@ -146,21 +146,6 @@ class WarcWriter:
         self._serial = 0
         self._builder = WARCWriter(io.BytesIO(), gzip=True, warc_version="1.1")  # builds records, writes none
 
-    def write_exchange(
-        self,
-        url: str,
-        request_headers: Headers,
-        status: int,
-        reason: str,
-        response_headers: Headers,
-        body: bytes,
-        fetched_at: datetime,
-        ip: str | None = None,
-    ) -> WarcLocation:
-        """Write a response record and its request record (WARC-Concurrent-To); return the response's place."""
-        built = build_exchange(url, request_headers, status, reason, response_headers, body, fetched_at, ip)
-        return self.append(built)
-
     def write_failure(self, url: str, error: str, fetched_at: datetime) -> WarcLocation:
         """Record a failed attempt (timeout, refused, too large...) as a ``metadata`` record (application/warc-fields)."""
         fields = {"fetch-error": error, "fetched-at": _warc_date(fetched_at)}
@@ -182,7 +167,8 @@ class WarcWriter:
         self.close()
 
     def append(self, built: Built) -> WarcLocation:
-        """Write records built by ``build_exchange`` (here or in another process); return the first's place."""
+        """Write records built by ``build_exchange`` (in this process or another); return the first's place: the
+        response's, for an exchange."""
         with self._lock:
             out = self._current_file()
             offset = out.tell()
