@@ -1,7 +1,7 @@
 """CPU of the ingest's hot pure functions: this code against a baseline code, interleaved in one process.
 
     git archive <commit> src | tar -x -C /tmp/base
-    .venv/bin/python bench/hotpaths.py --baseline-src /tmp/base/src [--articles 600] [--rounds 11]
+    .venv/bin/python bench/hotpaths.py --baseline-src /tmp/base/src [--articles 600] [--rounds 11] [--only NAME]
 
 Why in one process: on these shared 2-vCPU machines the same code's wall-clock rate moved by 1.7x within minutes
 (bench/ingest.py's "adapter rules alone", unchanged code, three runs in ten minutes), so two runs minutes apart
@@ -69,6 +69,9 @@ def cases(package: str, inputs: Inputs) -> dict[str, Callable[[], object]]:
             article.extract_article(page, url, language="en", timezone="Asia/Pyongyang", rules=rules)
             for page in pages
         ],
+        "extract_article, generic": lambda: [
+            article.extract_article(page, url, language="en", timezone="Asia/Pyongyang") for page in pages
+        ],
     }
 
 
@@ -111,6 +114,7 @@ def main() -> None:
     )
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--only", default="", help="time only the functions whose name contains this")
     args = parser.parse_args()
     inputs = read_inputs(args.articles)
     old, new = cases(load_baseline(args.baseline_src), inputs), cases("wirewatch", inputs)
@@ -118,7 +122,7 @@ def main() -> None:
     print(
         f"CPU ms per KCNA article, median of {args.rounds} interleaved rounds; ratio = baseline / this code"
     )
-    for name in new:
+    for name in (name for name in new if args.only in name):
         result = compare(old[name], new[name], args.rounds, count)
         print(f"  {name:26s} {result['baseline_ms']:8.4f} -> {result['current_ms']:8.4f} ms  "
               f"{result['ratio']:.2f}x ({result['ratio_range']})")  # fmt: skip
