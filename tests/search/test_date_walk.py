@@ -14,7 +14,7 @@ from tests.factories import BASE_TIME, make_source
 from tests.search.helpers import indexed
 from wirewatch.search.backend import filtered_articles, get_backend
 from wirewatch.search.compile import compile_query
-from wirewatch.search.datewalk import Sizes, by_date
+from wirewatch.search.datewalk import MAX_CHUNK, Sizes, _next_size, by_date
 from wirewatch.search.query import parse
 from wirewatch.web.paging import paginate
 
@@ -97,3 +97,12 @@ def test_first_page_asks_the_index_about_the_newest_ids_only_when_ids_follow_dat
     own += ("SELECT article_id, (",)
     assert all(sql.startswith(own) for sql in index_queries)
     assert len(index_queries) <= 4
+
+
+def test_a_walk_reads_next_about_twice_the_rows_its_missing_matches_need():
+    sizes = Sizes()
+    # 'harvest' at a million articles: 20 of 21 found in the first 4,000 rows (1 in 200), one missing.
+    assert _next_size(missing=1, share=20 / 4000, size=4000, sizes=sizes) == 400
+    assert _next_size(missing=1, share=0.5, size=400, sizes=sizes) == sizes.chunk  # never below a chunk
+    assert _next_size(missing=21, share=0.0, size=1500, sizes=sizes) == 3000  # nothing yet: twice the last
+    assert _next_size(missing=21, share=1 / 1000, size=4000, sizes=sizes) == MAX_CHUNK

@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import make_source
 from tests.search.helpers import indexed
 from wirewatch.archive.models import Article
+from wirewatch.search import postgres
 from wirewatch.search.compile import compile_query
+from wirewatch.search.datewalk import Sizes, by_date, spread_of
 from wirewatch.search.postgres import TABLE, PostgresBackend, _gin_cheaper, translate
 from wirewatch.search.query import parse
-from wirewatch.web.paging import newest_first
+from wirewatch.web.paging import newest_first, paginate
 
 QUERIES = [
     "report",  # every article
@@ -139,3 +141,37 @@ def test_the_whole_match_list_first_selects_the_same_articles():
             for few in (True, False)
         )
         assert listed == plain, q
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index (DATABASE_URL)")
+def test_a_common_match_is_measured_by_the_probe_alone_and_walks_to_the_same_pages(monkeypatch):
+    """spread(): with SPREAD_HITS matches among the probed rows, their share answers the date walk's question
+    in one query; a rarer match still gets its newest ``small`` ids. The pages are those of sorting."""
+    _archive()  # 120 articles: 'harvest' in every 2nd, 'missile' in every 17th
+    monkeypatch.setattr(postgres, "PROBE", 20)
+    monkeypatch.setattr(postgres, "SPREAD_HITS", 4)
+    backend = PostgresBackend()
+    harvest, missile = (compile_query(parse(q).tree, True)[0] for q in ("harvest", "missile"))
+    with CaptureQueriesContext(connection) as queries:
+        common = backend.spread(harvest, 30)
+    assert len(queries) == 1 and common.every is None
+    assert common.highest == _old(harvest, 1)[0] and 0.4 <= common.share <= 0.6
+    rare = backend.spread(missile, 30)
+    assert rare.every == _old(missile, 30)  # 8 matches, fewer than asked for: all of them
+    assert backend.spread(missile, 5) == spread_of(_old(missile, 5), 5)
+    for q in ("harvest", "missile", '"Kim Jong Un"', "harvest -missile"):
+        assert _pages(backend, q, Sizes(small=30, chunk=6, gap=2)) == _pages(backend, q, None), q
+
+
+def _pages(backend: PostgresBackend, q: str, sizes: Sizes | None) -> list[list[int]]:
+    match, articles = compile_query(parse(q).tree, True)[0], Article.objects.all()
+    found, cursor = [], None
+    while True:
+        if sizes is None:
+            page = paginate(articles.filter(id__in=backend.matching(match)), cursor, 7)
+        else:
+            page = by_date(backend, match, articles, cursor, 7, sizes)
+        found.append([article.pk for article in page.items])
+        if not (cursor := page.next_cursor):
+            return found

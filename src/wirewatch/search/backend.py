@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from wirewatch.archive.models import Article, Version
 from wirewatch.search.analysis import Indexed, index_document, index_documents
 from wirewatch.search.compile import compile_query
-from wirewatch.search.datewalk import by_date, with_related
+from wirewatch.search.datewalk import Spread, by_date, spread_of, with_related
 from wirewatch.search.query import Filters, ParsedQuery, QueryError
 from wirewatch.web.paging import BadQuery, paginate
 
@@ -43,6 +43,7 @@ class SearchBackend(Protocol):
     def delete(self, article_id: int) -> None: ...
     def matching(self, match: str, *, few: bool = False) -> RawSQL: ...
     def newest_ids(self, match: str, limit: int) -> list[int]: ...
+    def spread(self, match: str, small: int) -> Spread: ...
     def ids_in_range(self, match: str, low: int, high: int) -> list[int]: ...
     def clear(self) -> None: ...
     def search(
@@ -173,6 +174,9 @@ class SQLiteBackend:
         """The highest ``limit`` matching ids: FTS5 reads its doclists from the end and stops (no sort)."""
         sql = "SELECT rowid FROM search_index WHERE search_index MATCH %s ORDER BY rowid DESC LIMIT %s"
         return [row[0] for row in self._rows(sql, [match, limit])]
+
+    def spread(self, match: str, small: int) -> Spread:
+        return spread_of(self.newest_ids(match, small), small)
 
     def ids_in_range(self, match: str, low: int, high: int) -> list[int]:
         """The matching ids from ``low`` to ``high``: FTS5 seeks to ``low`` in each doclist."""

@@ -6,12 +6,13 @@ every piece is HTML-escaped before the <mark> tags go in: no source text ever re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from wirewatch.search.analysis import Word, normalise, words
 from wirewatch.search.compile import Highlights
-from wirewatch.search.dueum import fold
 
 WINDOW_BEFORE = 80
 WINDOW_AFTER = 220
@@ -65,14 +66,11 @@ def _candidates(text: str, wanted: set[str]) -> list[int]:
     return sorted(positions)[:MAX_TRIES]
 
 
-def _spans_in_word(
-    word: Word, text: str, highlights: Highlights, dueum: bool, korean_needles: set[str]
-) -> list[tuple[int, int]]:
-    form = fold if dueum else (lambda token: token)
+def _spans_in_word(word: Word, text: str, marks: _Marks) -> list[tuple[int, int]]:
     if word.kind == "cjk":
         original = normalise(text[word.start : word.end])
         spans = []
-        for needle in highlights.cjk:
+        for needle in marks.highlights.cjk:
             at = original.find(needle)
             while at >= 0 and len(original) == word.end - word.start:
                 spans.append((word.start + at, word.start + at + len(needle)))
@@ -81,15 +79,25 @@ def _spans_in_word(
     if word.kind == "ko":
         # No morphological analysis here (7 ms a window): a Korean word is marked when it contains the start of
         # a query word in any initial-sound spelling — 강화 in 강화되였다, 로동당 in 조선로동당의.
-        return [(word.start, word.end)] if any(n in word.surface for n in korean_needles) else []
-    tokens = {form(token) for token in word.tokens}
-    surface = form(word.surface)
+        return [(word.start, word.end)] if any(n in word.surface for n in marks.korean) else []
+    # Other words: folding (dueum.fold) changes only a token that starts with a Hangul syllable, which theirs
+    # never do, so their tokens are compared as they are.
+    highlights = marks.highlights
     hit = (
-        surface in highlights.surfaces
-        or any(set(key) <= tokens for key in highlights.keys)
-        or any(surface.startswith(prefix) for prefix in highlights.prefixes)
+        word.surface in highlights.surfaces
+        or any(key <= set(word.tokens) for key in marks.keys)
+        or any(word.surface.startswith(prefix) for prefix in highlights.prefixes)
     )
     return [(word.start, word.end)] if hit else []
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What ``_spans_in_word`` looks for, prepared once per snippet instead of once per word."""
+
+    highlights: Highlights
+    keys: tuple[frozenset[str], ...]
+    korean: frozenset[str]
 
 
 def _spans(text: str, highlights: Highlights, dueum: bool) -> list[tuple[int, int]]:
@@ -98,13 +106,14 @@ def _spans(text: str, highlights: Highlights, dueum: bool) -> list[tuple[int, in
     korean = {needle for needle in wanted if "\uac00" <= needle[:1] <= "\ud7a3"}
     if not dueum:
         korean = {_needle(token) for token in korean_tokens(highlights)}
+    marks = _Marks(highlights, tuple(frozenset(key) for key in highlights.keys), frozenset(korean))
     for position in _candidates(text, wanted):
         start, end = _window(text, position)
         piece = text[start:end]
         spans = [
             (start + a, start + b)
             for word in words(piece, morphology=False)
-            for a, b in _spans_in_word(word, piece, highlights, dueum, korean)
+            for a, b in _spans_in_word(word, piece, marks)
         ]
         if spans:
             return sorted(set(spans))
