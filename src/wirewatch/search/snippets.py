@@ -81,7 +81,7 @@ def _spans_in_word(word: Word, text: str, marks: _Marks) -> list[tuple[int, int]
         # a query word in any initial-sound spelling — 강화 in 강화되였다, 로동당 in 조선로동당의.
         return [(word.start, word.end)] if any(n in word.surface for n in marks.korean) else []
     # Other words: folding (dueum.fold) changes only a token that starts with a Hangul syllable, which theirs
-    # never do, so their tokens are compared as they are.
+    # never do (tests/search/test_snippets.py checks every character), so their tokens are compared as they are.
     highlights = marks.highlights
     hit = (
         word.surface in highlights.surfaces
