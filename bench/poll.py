@@ -3,7 +3,10 @@ time scaled down: every source polled every --interval seconds (15 s stands for 
 --seconds, with each feed publishing one new article per --publish-every seconds. The figures are put beside the
 goal and projected to the real 5-minute interval.
 
-    .venv/bin/python bench/poll.py [--sources 200] [--seconds 60] [--interval 15] [--publish-every 60]
+    .venv/bin/python bench/poll.py [--sources 200] [--seconds 60] [--interval 15] [--publish-every 60] [--korean N]
+
+``--korean N``: the first N sources are Korean editions publishing Korean text, whose indexing loads the Korean
+analyser (kiwi) into the watcher; by default every source is English, and kiwi is never loaded.
 
 The sources are served by one local server on 200 loopback addresses (127.0.1.1 ...), so that per-host
 politeness lets them be polled in parallel, as real sources on different hosts are. Goal: < 5% of one core and
@@ -35,6 +38,7 @@ class Feeds(BaseHTTPRequestHandler):
 
     publish_every = 60.0
     started = time.time()
+    korean_hosts: frozenset[str] = frozenset()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         host = self.headers.get("Host", "")
@@ -67,26 +71,34 @@ def feed(host: str, numbers) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{host}</title>{items}</channel></rss>'
 
 
+ENGLISH = "Pyongyang (KCNA) -- The session discussed the harvest and the new irrigation works."
+KOREAN = "조선중앙통신 -- 회의에서는 올해 농사와 새 관개공사에 대하여 토의하였다."
+
+
 def article(host: str, path: str) -> str:
-    text = " ".join(
-        ["Pyongyang (KCNA) -- The session discussed the harvest and the new irrigation works."] * 8
-    )
+    korean = host.split(":")[0] in Feeds.korean_hosts
+    text = " ".join([KOREAN if korean else ENGLISH] * 8)
     return f"<html><body><h1>{path} on {host}</h1><article><p>{text}</p><p>{text}</p></article></body></html>"
 
 
-def add_sources(count: int, port: int, interval: int) -> None:
+def add_sources(count: int, port: int, interval: int, korean: int) -> None:
     from wirewatch.sources.services import add_source
 
+    Feeds.korean_hosts = frozenset(_host(n) for n in range(korean))
     for n in range(count):
-        host = f"127.0.{1 + n // 250}.{1 + n % 250}"
+        host = _host(n)
         add_source(
             f"Outlet {n}",
-            "En",
-            "en",
+            "Ko" if n < korean else "En",
+            "ko" if n < korean else "en",
             feeds=[f"http://{host}:{port}/feed.xml"],
             delay=0.1,
             poll_interval=interval,
         )
+
+
+def _host(n: int) -> str:
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -115,6 +127,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--interval", type=int, default=15)
     parser.add_argument("--publish-every", type=float, default=60)
+    parser.add_argument("--korean", type=int, default=0, help="how many of the sources are Korean editions")
     args = parser.parse_args()
     data_dir = fresh_data_dir("poll")
     setup_django(WIREWATCH_ALLOW_INTERNAL_SOURCES="127.0.0.0/8")
@@ -122,7 +135,7 @@ def main() -> None:
     Feeds.publish_every = args.publish_every
     server = ThreadingHTTPServer(("0.0.0.0", port), Feeds)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    add_sources(args.sources, port, args.interval)
+    add_sources(args.sources, port, args.interval, args.korean)
     env = {**os.environ, "WIREWATCH_DATA_DIR": str(data_dir), "WIREWATCH_LOG_LEVEL": "WARNING"}
     watcher = subprocess.Popen([sys.executable, "-m", "wirewatch.cli", "watch"], env=env)
     try:
@@ -145,7 +158,7 @@ def main() -> None:
 def report(args: argparse.Namespace, steady: dict, stored: int) -> None:
     polls = args.sources * args.seconds / args.interval
     print(
-        f"{args.sources} sources, every {args.interval} s, {args.seconds:.0f} s measured (~{polls:.0f} polls), "
+        f"{args.sources} sources ({args.korean} Korean), every {args.interval} s, {args.seconds:.0f} s measured (~{polls:.0f} polls), "
         f"{stored} new articles stored"
     )
     print(
