@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import make_article
-from wirewatch.search.backend import get_backend
+from wirewatch.search.backend import filtered_articles, get_backend
+from wirewatch.search.compile import compile_query
+from wirewatch.search.datewalk import Sizes, by_date
+from wirewatch.search.query import parse
 from wirewatch.search.service import search
+from wirewatch.web.paging import paginate
 
 
 def indexed(source: Any, title: str, text: str, **fields: Any) -> Any:
@@ -25,3 +29,20 @@ def ids(q: str, **params: str) -> list[int]:
         if not results.next_cursor:
             return found
         cursor = results.next_cursor
+
+
+def pages(q: str, sizes: Sizes | None, limit: int = 4) -> list[list[int]]:
+    """Every page of ``q`` in date order, by the walk (``sizes``) or by sorting all matches (None)."""
+    parsed = parse(q)
+    match = compile_query(parsed.tree, True)[0]
+    backend = get_backend()
+    articles = filtered_articles(parsed.filters)
+    found, cursor = [], None
+    while True:
+        if sizes is None:
+            page = paginate(articles.filter(id__in=backend.matching(match)), cursor, limit)
+        else:
+            page = by_date(backend, match, articles, cursor, limit, sizes)
+        found.append([article.pk for article in page.items])
+        if not (cursor := page.next_cursor):
+            return found

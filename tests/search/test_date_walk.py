@@ -11,12 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import BASE_TIME, make_source
-from tests.search.helpers import indexed
+from tests.search.helpers import indexed, pages
 from wirewatch.search.backend import filtered_articles, get_backend
 from wirewatch.search.compile import compile_query
 from wirewatch.search.datewalk import MAX_CHUNK, Sizes, _next_size, by_date
 from wirewatch.search.query import parse
-from wirewatch.web.paging import paginate
 
 pytestmark = pytest.mark.django_db
 
@@ -36,23 +35,6 @@ def archive(hours: list[int]) -> None:
             f"A report on {words}.",
             published=BASE_TIME - timedelta(hours=hour),
         )
-
-
-def pages(q: str, sizes: Sizes | None, limit: int = 4) -> list[list[int]]:
-    """Every page of ``q`` in date order, by the walk (``sizes``) or by sorting all matches (None)."""
-    parsed = parse(q)
-    match = compile_query(parsed.tree, True)[0]
-    backend = get_backend()
-    articles = filtered_articles(parsed.filters)
-    found, cursor = [], None
-    while True:
-        if sizes is None:
-            page = paginate(articles.filter(id__in=backend.matching(match)), cursor, limit)
-        else:
-            page = by_date(backend, match, articles, cursor, limit, sizes)
-        found.append([article.pk for article in page.items])
-        if not (cursor := page.next_cursor):
-            return found
 
 
 QUERIES = ["harvest", "missile", "harvest OR missile", "weather", "harvest lang:ko", "report -weather"]

@@ -11,14 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_source
-from tests.search.helpers import indexed
+from tests.search.helpers import indexed, pages
 from wirewatch.archive.models import Article
 from wirewatch.search import postgres
 from wirewatch.search.compile import compile_query
-from wirewatch.search.datewalk import Sizes, by_date, spread_of
+from wirewatch.search.datewalk import Sizes, spread_of
 from wirewatch.search.postgres import TABLE, PostgresBackend, _gin_cheaper, translate
 from wirewatch.search.query import parse
-from wirewatch.web.paging import newest_first, paginate
+from wirewatch.web.paging import newest_first
 
 QUERIES = [
     "report",  # every article
@@ -161,17 +161,4 @@ def test_a_common_match_is_measured_by_the_probe_alone_and_walks_to_the_same_pag
     assert rare.every == _old(missile, 30)  # 8 matches, fewer than asked for: all of them
     assert backend.spread(missile, 5) == spread_of(_old(missile, 5), 5)
     for q in ("harvest", "missile", '"Kim Jong Un"', "harvest -missile"):
-        assert _pages(backend, q, Sizes(small=30, chunk=6, gap=2)) == _pages(backend, q, None), q
-
-
-def _pages(backend: PostgresBackend, q: str, sizes: Sizes | None) -> list[list[int]]:
-    match, articles = compile_query(parse(q).tree, True)[0], Article.objects.all()
-    found, cursor = [], None
-    while True:
-        if sizes is None:
-            page = paginate(articles.filter(id__in=backend.matching(match)), cursor, 7)
-        else:
-            page = by_date(backend, match, articles, cursor, 7, sizes)
-        found.append([article.pk for article in page.items])
-        if not (cursor := page.next_cursor):
-            return found
+        assert pages(q, Sizes(small=30, chunk=6, gap=2), 7) == pages(q, None, 7), q
