@@ -3,10 +3,14 @@ time scaled down: every source polled every --interval seconds (15 s stands for 
 --seconds, with each feed publishing one new article per --publish-every seconds. The figures are put beside the
 goal and projected to the real 5-minute interval.
 
-    .venv/bin/python bench/poll.py [--sources 200] [--seconds 60] [--interval 15] [--publish-every 60] [--korean N]
+    .venv/bin/python bench/poll.py [--sources 200] [--seconds 60] [--interval 15] [--publish-every 60]
+                                   [--korean N [--own-analyser]]
 
-``--korean N``: the first N sources are Korean editions publishing Korean text, whose indexing loads the Korean
-analyser (kiwi) into the watcher; by default every source is English, and kiwi is never loaded.
+``--korean N``: the first N sources are Korean editions publishing Korean text; by default every source is
+English, and the Korean analyser (kiwi, ~300 MB) is never loaded. With Korean sources the watcher asks the
+host's shared analyser (``wirewatch analyser``, started here), whose CPU and memory are reported beside the
+watcher's; ``--own-analyser`` loads kiwi into the watcher instead, as a process does without
+WIREWATCH_KOREAN_ANALYSER.
 
 The sources are served by one local server on 200 loopback addresses (127.0.1.1 ...), so that per-host
 politeness lets them be polled in parallel, as real sources on different hosts are. Goal: < 5% of one core and
@@ -113,12 +117,31 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure(pid: int, seconds: float) -> dict:
-    start_cpu, start, peak = cpu_seconds(pid), time.monotonic(), 0.0
+def measure(pids: dict[str, int], seconds: float) -> dict[str, dict]:
+    """Each process's CPU share and peak resident memory over ``seconds``."""
+    start_cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    start, peak = time.monotonic(), dict.fromkeys(pids, 0.0)
     while time.monotonic() - start < seconds:
         time.sleep(1)
-        peak = max(peak, rss_mb(pid))
-    return {"cpu_share": (cpu_seconds(pid) - start_cpu) / (time.monotonic() - start), "rss_peak_mb": peak}
+        peak = {name: max(peak[name], rss_mb(pid)) for name, pid in pids.items()}
+    elapsed = time.monotonic() - start
+    return {
+        name: {"cpu_share": (cpu_seconds(pid) - start_cpu[name]) / elapsed, "rss_peak_mb": peak[name]}
+        for name, pid in pids.items()
+    }
+
+
+def start_analyser(args: argparse.Namespace, data_dir: Path) -> subprocess.Popen | None:
+    """The host's shared Korean analyser, when there are Korean sources and the watcher is to use it."""
+    if not args.korean or args.own_analyser:
+        return None
+    from wirewatch.search.analyser import spawn, wait_until_answering
+
+    path = str(data_dir / "kiwi.sock")
+    analyser = spawn(path)
+    wait_until_answering(path, analyser)
+    os.environ["WIREWATCH_KOREAN_ANALYSER"] = path
+    return analyser
 
 
 def main() -> None:
@@ -128,6 +151,7 @@ def main() -> None:
     parser.add_argument("--interval", type=int, default=15)
     parser.add_argument("--publish-every", type=float, default=60)
     parser.add_argument("--korean", type=int, default=0, help="how many of the sources are Korean editions")
+    parser.add_argument("--own-analyser", action="store_true", help="kiwi in the watcher, no shared analyser")
     args = parser.parse_args()
     data_dir = fresh_data_dir("poll")
     setup_django(WIREWATCH_ALLOW_INTERNAL_SOURCES="127.0.0.0/8")
@@ -136,6 +160,7 @@ def main() -> None:
     server = ThreadingHTTPServer(("0.0.0.0", port), Feeds)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     add_sources(args.sources, port, args.interval, args.korean)
+    analyser = start_analyser(args, data_dir)
     env = {**os.environ, "WIREWATCH_DATA_DIR": str(data_dir), "WIREWATCH_LOG_LEVEL": "WARNING"}
     watcher = subprocess.Popen([sys.executable, "-m", "wirewatch.cli", "watch"], env=env)
     try:
@@ -146,26 +171,37 @@ def main() -> None:
             time.sleep(0.5)
         print(f"initial pass: {Article.objects.count()} articles stored from {args.sources} sources")
         before = Article.objects.count()
-        steady = measure(watcher.pid, args.seconds)
+        pids = {"watcher": watcher.pid} | ({"analyser": analyser.pid} if analyser else {})
+        steady = measure(pids, args.seconds)
         stored = Article.objects.count() - before
         report(args, steady, stored)
     finally:
-        watcher.terminate()
-        watcher.wait(timeout=60)
+        for process in (watcher, analyser):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=60)
         server.shutdown()
 
 
-def report(args: argparse.Namespace, steady: dict, stored: int) -> None:
+def report(args: argparse.Namespace, steady: dict[str, dict], stored: int) -> None:
     polls = args.sources * args.seconds / args.interval
     print(
         f"{args.sources} sources ({args.korean} Korean), every {args.interval} s, {args.seconds:.0f} s measured (~{polls:.0f} polls), "
         f"{stored} new articles stored"
     )
+    watcher = steady["watcher"]
     print(
-        f"watcher CPU {steady['cpu_share'] * 100:.1f}% of one core (goal < 5%) — at the real 5-minute interval "
-        f"that is {steady['cpu_share'] * args.interval / 300 * 100:.2f}%"
+        f"watcher CPU {watcher['cpu_share'] * 100:.1f}% of one core (goal < 5%) — at the real 5-minute interval "
+        f"that is {watcher['cpu_share'] * args.interval / 300 * 100:.2f}%"
     )
-    print(f"watcher RSS peak {steady['rss_peak_mb']:.0f} MB (goal < 300 MB)")
+    print(f"watcher RSS peak {watcher['rss_peak_mb']:.0f} MB (goal < 300 MB)")
+    if "analyser" in steady:
+        shared = steady["analyser"]
+        print(
+            f"shared Korean analyser (one per host, serving every process): CPU {shared['cpu_share'] * 100:.1f}%, "
+            f"{shared['cpu_share'] * args.interval / 300 * 100:.2f}% at 5 minutes; RSS peak "
+            f"{shared['rss_peak_mb']:.0f} MB; with the watcher {watcher['rss_peak_mb'] + shared['rss_peak_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -161,7 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        setup(migrate=getattr(args, "migrate", True))
+        if getattr(args, "django", True):
+            setup(migrate=getattr(args, "migrate", True))
         return args.func(args)
     except ValueError as exc:  # a bad source, pack or argument: say what, no traceback
         print(f"wirewatch: {exc}", file=sys.stderr)

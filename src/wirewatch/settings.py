@@ -203,6 +203,9 @@ WIREWATCH_ALLOW_INTERNAL_SOURCES = _env_list("WIREWATCH_ALLOW_INTERNAL_SOURCES",
 # Search (docs/search.md): relevance order ranks the best of the newest this-many matches (after filters), so a
 # common word is not scored and sorted in full; a date range reaches older matches.
 WIREWATCH_SEARCH_RELEVANCE_WINDOW = int(os.environ.get("WIREWATCH_SEARCH_RELEVANCE_WINDOW", "10000"))
+# The Unix socket of this host's shared Korean analyser (`wirewatch analyser`, search/analyser.py); empty: each
+# process that analyses Korean loads its own copy of kiwi (~300 MB).
+WIREWATCH_KOREAN_ANALYSER = os.environ.get("WIREWATCH_KOREAN_ANALYSER", "")
 
 # Accounts (docs/accounts.md). Private: every page, feed and API call needs a login or a token.
 WIREWATCH_PRIVATE = os.environ.get("WIREWATCH_PRIVATE") == "1"

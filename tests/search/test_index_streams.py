@@ -15,12 +15,12 @@ from wirewatch.search.analysis import (
     MAX_TITLE_CHARS,
     Indexed,
     Word,
-    _kiwi,
     index_document,
     index_documents,
     words,
 )
 from wirewatch.search.dueum import fold
+from wirewatch.search.korean import local_kiwi
 
 # --- The reference: index_document as it was built before the fast path (words() -> Word -> streams). ---
 
@@ -77,7 +77,7 @@ def test_every_korean_text_indexes_exactly_as_the_reference(shared_dir):
         documents.append((title, body))
     assert len(documents) == 50
     # kiwi reads each text once (it is most of the time), and both sides share its analysis, as a batch does.
-    kiwi = _kiwi()
+    kiwi = local_kiwi()
     for title, body in documents:
         analysed = (kiwi.tokenize(title[:MAX_TITLE_CHARS]), kiwi.tokenize(body[:MAX_BODY_CHARS]))
         assert index_document(title, body, analysed) == reference_index_document(title, body, analysed), title

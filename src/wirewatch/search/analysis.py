@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import Stemmer
 
 from wirewatch.search.dueum import fold
+from wirewatch.search.korean import tokenize
 
 if TYPE_CHECKING:
     from wirewatch.archive.derived import Readable
@@ -64,55 +65,9 @@ def normalise(token: str) -> str:
     return _ASCII_SEPARATORS.sub("", unicodedata.normalize("NFKC", token).casefold())
 
 
-# Proper nouns of the sources that kiwi's (southern) dictionary lacks: without them it reads 조선로동당과 as one
-# unknown noun and the particle stays glued on. Northern spellings; the southern ones are in its dictionary.
-USER_NOUNS = (
-    "조선로동당",
-    "로동당",
-    "로동신문",
-    "로동자",
-    "로동계급",
-    "조선민주주의인민공화국",
-    "공화국",
-    "김일성",
-    "김정일",
-    "김정은",
-    "김일성동지",
-    "김정일동지",
-    "조선인민군",
-    "최고인민회의",
-    "조선중앙통신",
-    "조선소년단",
-    "사로청",
-    "령도",
-    "령도자",
-    "력사",
-    "녀성",
-    "리념",
-    "례절",
-)
 # Compound nouns are head-final (조선 + 로동당, 로동 + 당): their suffixes of 2+ syllables are indexed too, so
 # 로동당 finds 조선로동당의. Up to this length only, to bound the tokens a long unknown noun makes.
 MAX_COMPOUND = 10
-
-
-@functools.cache
-def _kiwi() -> Any:
-    from kiwipiepy import Kiwi  # heavy (model load ~1-2 s): only when Korean text is first seen
-
-    # No typo dictionary: it would "correct" northern spellings (되였다) towards southern ones; no multi-word
-    # dictionary: we index words, not idioms. Both also halve the load time.
-    kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False)
-    for noun in USER_NOUNS:
-        kiwi.add_user_word(noun, "NNP")
-    kiwi.tokenize("조선로동당")  # kiwi builds its tables on first use: pay that here, once, not mid-request
-    return kiwi
-
-
-def warm_up() -> None:
-    """Load kiwi now (~1-2 s, holding the GIL) rather than inside the first Korean article's store
-    transaction: for long-running processes that store articles (the watcher), before their loop."""
-    _kiwi()
 
 
 def _noun_forms(noun: str) -> list[str]:
@@ -192,7 +147,7 @@ def _morphemes_by_run(text: str, runs: list[re.Match[str]], analysed: list[Any] 
     """kiwi's morphemes of the whole text (context helps it), shared out among the Hangul runs by offset."""
     starts = [run.start() for run in runs]
     shares: list[list[Any]] = [[] for _ in runs]
-    for morpheme in analysed if analysed is not None else _kiwi().tokenize(text):
+    for morpheme in analysed if analysed is not None else tokenize([text])[0]:
         index = bisect.bisect_right(starts, morpheme.start) - 1
         if index >= 0 and morpheme.start < runs[index].end():
             shares[index].append(morpheme)
@@ -319,7 +274,7 @@ def index_documents(documents: Sequence[tuple[str, str]]) -> list[Indexed]:
     korean = [i for i, text in enumerate(texts) if _HANGUL_RE.search(text)]
     analysed: list[Any] = [None] * len(texts)
     if korean:
-        for i, tokens in zip(korean, _kiwi().tokenize(texts[i] for i in korean), strict=True):
+        for i, tokens in zip(korean, tokenize([texts[i] for i in korean]), strict=True):
             analysed[i] = tokens
     return [
         index_document(title, body, (analysed[2 * n], analysed[2 * n + 1]))

@@ -1,8 +1,9 @@
-"""``wirewatch search reindex`` and ``wirewatch search query``."""
+"""``wirewatch search reindex``, ``wirewatch search query`` and ``wirewatch analyser``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -43,7 +44,33 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyser(args: argparse.Namespace) -> int:
+    from wirewatch.search.analyser import check_socket_path, serve
+
+    if not args.socket:
+        print("wirewatch: give --socket PATH or set WIREWATCH_KOREAN_ANALYSER", file=sys.stderr)
+        return 2
+    check_socket_path(args.socket)
+    print(f"loading kiwi; the Korean analyser will answer on {args.socket}", flush=True)
+    serve(args.socket)
+    return 0
+
+
+def _analyser_parser(commands: argparse._SubParsersAction) -> None:
+    analyser = commands.add_parser(
+        "analyser", help="analyse Korean for this host's other processes: one copy of kiwi (~300 MB)"
+    )
+    analyser.add_argument(
+        "--socket",
+        default=os.environ.get("WIREWATCH_KOREAN_ANALYSER", ""),
+        help="the Unix socket to answer on (default: $WIREWATCH_KOREAN_ANALYSER)",
+    )
+    # It needs no database and no Django: skipping both keeps ~55 MB out of the one process that stays up.
+    analyser.set_defaults(func=cmd_analyser, django=False)
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
+    _analyser_parser(commands)
     search = commands.add_parser("search", help="full-text search: rebuild the index, run a query")
     actions = search.add_subparsers(required=True)
     reindex = actions.add_parser(

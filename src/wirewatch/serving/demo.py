@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.utils import timezone
 
+from wirewatch.search.analyser import spawn
 from wirewatch.serving.server import start_server
 from wirewatch.sources.models import Source
 from wirewatch.sources.services import add_sources
@@ -26,10 +32,36 @@ def register_demo_sources(definitions: list[dict]) -> list[Source]:
 
 
 def run_demo(host: str = "127.0.0.1", port: int = 8000, new_article_every: float = 20.0) -> int:
-    from wirewatch.demo.sites import DemoSites
-
     # The demo's sources are on loopback, which the SSRF guard refuses unless allowed (fetching/guard.py).
     settings.WIREWATCH_ALLOW_INTERNAL_SOURCES = [*settings.WIREWATCH_ALLOW_INTERNAL_SOURCES, "127.0.0.1/32"]
+    with korean_analyser():
+        return _run(host, port, new_article_every)
+
+
+@contextlib.contextmanager
+def korean_analyser() -> Iterator[None]:
+    """One Korean analyser for the demo's watcher and web server, as a deployment runs one per host
+    (search/analyser.py): kiwi's ~300 MB once, not in each. Unless one is configured already."""
+    if settings.WIREWATCH_KOREAN_ANALYSER:
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="wirewatch-")  # short: a socket path has at most 107 bytes
+    path = os.path.join(folder, "kiwi.sock")
+    process = spawn(path)
+    settings.WIREWATCH_KOREAN_ANALYSER = path  # for the watcher, in this process
+    os.environ["WIREWATCH_KOREAN_ANALYSER"] = path  # for the web server, its child
+    try:
+        yield
+    finally:
+        settings.WIREWATCH_KOREAN_ANALYSER = ""
+        os.environ.pop("WIREWATCH_KOREAN_ANALYSER")
+        stop_process(process)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(host: str, port: int, new_article_every: float) -> int:
+    from wirewatch.demo.sites import DemoSites
+
     sites = DemoSites(new_article_every=new_article_every)
     sites.start()
     sources = register_demo_sources(sites.sources())

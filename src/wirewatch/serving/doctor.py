@@ -108,6 +108,23 @@ def check_warc_storage() -> Check:
     return Check("OK", "warc storage", f"{where} writable")
 
 
+def check_korean_analyser() -> Check:
+    from wirewatch.search.analyser import AnalyserUnavailable, SharedAnalyser
+
+    path = settings.WIREWATCH_KOREAN_ANALYSER
+    if not path:
+        return Check(
+            "INFO",
+            "korean analyser",
+            "WIREWATCH_KOREAN_ANALYSER not set: each process that analyses Korean loads kiwi (~300 MB)",
+        )
+    try:
+        SharedAnalyser(path, retry_seconds=0).tokenize(["조선로동당"])
+    except (AnalyserUnavailable, ValueError) as exc:
+        return Check("FAIL", "korean analyser", f"{exc}: start `wirewatch analyser` on this host")
+    return Check("OK", "korean analyser", f"answering on {path}")
+
+
 def check_hosts() -> Check:
     hosts = settings.ALLOWED_HOSTS
     if not hosts or "*" in hosts:
@@ -144,6 +161,7 @@ CHECKS: list[Callable[[], Check | list[Check]]] = [
     check_redis,
     check_queue,
     check_warc_storage,
+    check_korean_analyser,
     check_hosts,
     check_secret,
     check_modes,
