@@ -43,6 +43,12 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=30)
 
 
+def asked_here() -> int:
+    """How often this process's own kiwi was asked for (it is cached: every call counts)."""
+    info = korean.local_kiwi.cache_info()
+    return info.hits + info.misses
+
+
 @pytest.fixture
 def socket_dir() -> Iterator[str]:
     # Not tmp_path: a Unix socket's path must fit in 107 bytes (unix(7)), and pytest's can be longer.
@@ -70,7 +76,9 @@ def test_shared_analyser_indexes_korean_exactly_as_this_process_does(running, se
     settings.WIREWATCH_KOREAN_ANALYSER = ""
     own = [index_document(title, body) for title, body in TEXTS], index_documents(TEXTS)
     settings.WIREWATCH_KOREAN_ANALYSER = running[0]
+    calls = asked_here()
     shared = [index_document(title, body) for title, body in TEXTS], index_documents(TEXTS)
+    assert asked_here() == calls  # the analyser answered, not this process's kiwi
     assert shared == own
     assert "조선로동당" in own[0][0].title.split()
     assert not korean._unreachable  # the shared analyser answered: no fallback hid a difference
@@ -120,15 +128,20 @@ def test_a_lone_surrogate_is_indexed_alike_and_never_breaks_the_analyser(running
     assert analyser.SharedAnalyser(running[0]).tokenize(["로동당"])[0][0].form == "로동당"
 
 
-def test_a_client_reconnects_after_the_analyser_restarts(running, settings):
+def test_a_client_reconnects_after_the_analyser_restarts(running, settings, monkeypatch):
     path, process = running
+    monkeypatch.setattr(
+        analyser, "RETRY_SECONDS", 120.0
+    )  # a loaded machine may take longer than 10 s to restart
     settings.WIREWATCH_KOREAN_ANALYSER = path
     before = index_document(*TEXTS[0])
     stop(process)
     assert not os.path.exists(path)  # it removed its socket on SIGTERM
     again = start(path)
     try:
+        calls = asked_here()
         after = index_document(*TEXTS[0])  # waits for the new analyser instead of giving up
+        assert asked_here() == calls
         assert after == before
         assert not korean._unreachable
     finally:

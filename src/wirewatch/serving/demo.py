@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.utils import timezone
 
-from wirewatch.search.analyser import spawn
+from wirewatch.search.analyser import spawn, wait_until_answering
 from wirewatch.serving.server import start_server
 from wirewatch.sources.models import Source
 from wirewatch.sources.services import add_sources
@@ -48,15 +48,24 @@ def korean_analyser() -> Iterator[None]:
     folder = tempfile.mkdtemp(prefix="wirewatch-")  # short: a socket path has at most 107 bytes
     path = os.path.join(folder, "kiwi.sock")
     process = spawn(path)
-    settings.WIREWATCH_KOREAN_ANALYSER = path  # for the watcher, in this process
-    os.environ["WIREWATCH_KOREAN_ANALYSER"] = path  # for the web server, its child
     try:
+        _use_analyser(path, process)
         yield
     finally:
         settings.WIREWATCH_KOREAN_ANALYSER = ""
-        os.environ.pop("WIREWATCH_KOREAN_ANALYSER")
+        os.environ.pop("WIREWATCH_KOREAN_ANALYSER", None)
         stop_process(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _use_analyser(path: str, process: subprocess.Popen) -> None:
+    try:
+        wait_until_answering(path, process)  # ~2 s; else the first Korean articles would wait on it
+    except RuntimeError as exc:
+        log.warning("%s: the demo analyses Korean in each process", exc)
+        return
+    settings.WIREWATCH_KOREAN_ANALYSER = path  # for the watcher, in this process
+    os.environ["WIREWATCH_KOREAN_ANALYSER"] = path  # for the web server, its child
 
 
 def _run(host: str, port: int, new_article_every: float) -> int:
