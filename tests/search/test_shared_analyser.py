@@ -12,7 +12,6 @@ import socket
 import stat
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from multiprocessing.connection import Client
 from pathlib import Path
@@ -148,20 +147,30 @@ def test_a_client_reconnects_after_the_analyser_restarts(running, settings, monk
         stop(again)
 
 
-def test_an_unreachable_analyser_means_analysing_here_and_an_error_logged(socket_dir, settings, caplog):
+def test_without_an_analyser_a_process_analyses_itself_until_it_answers_again(
+    socket_dir, settings, caplog, monkeypatch
+):
     settings.WIREWATCH_KOREAN_ANALYSER = ""
     own = index_document(*TEXTS[1])
-    settings.WIREWATCH_KOREAN_ANALYSER = os.path.join(socket_dir, "nobody.sock")
-    analyser.RETRY_SECONDS, saved = 0.3, analyser.RETRY_SECONDS
-    try:
-        with caplog.at_level(logging.ERROR, logger="wirewatch.search.korean"):
-            assert index_document(*TEXTS[1]) == own
-    finally:
-        analyser.RETRY_SECONDS = saved
+    path = os.path.join(socket_dir, "kiwi.sock")
+    settings.WIREWATCH_KOREAN_ANALYSER = path
+    monkeypatch.setattr(analyser, "RETRY_SECONDS", 0.3)
+    caplog.set_level(logging.WARNING, logger="wirewatch.search.korean")
+    assert index_document(*TEXTS[1]) == own  # nobody answers: analysed here, and said so
     assert "analysing Korean in this process" in caplog.text
-    started = time.monotonic()
-    assert index_document(*TEXTS[1]) == own
-    assert time.monotonic() - started < 0.3  # no second wait on the dead socket (not a timing claim: 0 tries)
+    process = start(path)
+    try:
+        analyser.wait_until_answering(path, process)
+        calls = asked_here()
+        assert index_document(*TEXTS[1]) == own
+        assert asked_here() > calls  # not asked again so soon (ASK_AGAIN_SECONDS)
+        monkeypatch.setattr(korean, "ASK_AGAIN_SECONDS", 0.0)
+        assert index_document(*TEXTS[1]) == own
+        assert "answers again" in caplog.text
+        # This process's own kiwi is dropped, and was not loaded again: the analyser answered.
+        assert korean.local_kiwi.cache_info().currsize == 0
+    finally:
+        stop(process)
 
 
 def test_a_second_analyser_on_the_same_socket_refuses_to_start(running):

@@ -177,25 +177,25 @@ class SharedAnalyser:
     """A process's connection to the host's analyser: opened on first use, reopened after a fork or a broken
     connection, one request at a time (threads of the process take turns)."""
 
-    def __init__(self, path: str, retry_seconds: float | None = None) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
-        self.retry_seconds = RETRY_SECONDS if retry_seconds is None else retry_seconds
         self._lock = threading.Lock()
         self._connection: Connection | None = None
         self._pid = 0
 
-    def tokenize(self, texts: Sequence[str]) -> list[list[Morpheme]]:
-        """kiwi's tokens of each text; AnalyserUnavailable when the analyser does not answer in time."""
+    def tokenize(self, texts: Sequence[str], wait: bool = True) -> list[list[Morpheme]]:
+        """kiwi's tokens of each text; AnalyserUnavailable when the analyser does not answer within
+        RETRY_SECONDS, or at once without ``wait``."""
         found: list[list[Morpheme]] = []
         for batch in _batches(texts):
-            found.extend(self._ask(batch))
+            found.extend(self._ask(batch, RETRY_SECONDS if wait else 0.0))
         return found
 
-    def _ask(self, texts: list[str]) -> list[list[Morpheme]]:
+    def _ask(self, texts: list[str], retry_seconds: float) -> list[list[Morpheme]]:
         request = json.dumps(texts).encode()
         timeout = REPLY_BASE_SECONDS + REPLY_SECONDS_PER_CHAR * sum(map(len, texts))
         with self._lock:
-            deadline = time.monotonic() + self.retry_seconds
+            deadline = time.monotonic() + retry_seconds
             while True:
                 try:
                     return self._exchange(request, timeout)

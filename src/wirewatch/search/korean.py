@@ -9,9 +9,13 @@ the same, since both sides build kiwi here.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import functools
+import gc
 import logging
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,29 +75,53 @@ def local_tokenize(texts: Sequence[str]) -> list[Sequence[Any]]:
 # kiwi takes a lone surrogate in but cannot give its token back (it fails decoding its own UTF-16): hostile text
 # must not fail indexing, so it becomes U+FFFD first, which keeps every offset.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# Sockets whose analyser stayed unreachable: this process analyses in itself from then on (see tokenize).
-_unreachable: set[str] = set()
+# A shared analyser that stayed unreachable is asked again, without waiting, this long after (socket -> when).
+ASK_AGAIN_SECONDS = 60.0
+_unreachable: dict[str, float] = {}
 
 
 def tokenize(texts: Sequence[str]) -> list[Sequence[Any]]:
     """kiwi's tokens (each with .form, .tag and .start, its offset in the text) of each text, in order: from the
     shared analyser when one is configured, else from this process's kiwi.
 
-    When the shared analyser does not answer within its retry window (a restart takes about 2 s), this process
-    loads kiwi itself and keeps using it: an article is never left unindexed, and a process does not wait on a
-    dead socket for every article. It logs an error, since that costs the memory the analyser was there to save.
+    When the shared analyser does not answer within its client's retry time (a restart takes about 2 s), this
+    process analyses with its own kiwi, so that no article is left unindexed, and logs an error: that costs the
+    memory the analyser was there to save. It asks the analyser again each ASK_AGAIN_SECONDS, without waiting, and
+    once it answers drops its own kiwi again.
     """
     texts = [_SURROGATE.sub("\ufffd", text) for text in texts]
     path = _shared_socket()
-    if path and path not in _unreachable:
-        from wirewatch.search.analyser import AnalyserUnavailable, shared_analyser
+    found = _ask_shared(path, texts) if path else None
+    return found if found is not None else local_tokenize(texts)
 
-        try:
-            return shared_analyser(path).tokenize(texts)
-        except AnalyserUnavailable as exc:
-            _unreachable.add(path)
-            log.error("%s: analysing Korean in this process from now on (~300 MB more)", exc)
-    return local_tokenize(texts)
+
+def _ask_shared(path: str, texts: list[str]) -> list[Sequence[Any]] | None:
+    from wirewatch.search.analyser import AnalyserUnavailable, shared_analyser
+
+    failed_at = _unreachable.get(path)
+    if failed_at is not None and time.monotonic() - failed_at < ASK_AGAIN_SECONDS:
+        return None
+    try:
+        found = shared_analyser(path).tokenize(texts, wait=failed_at is None)
+    except AnalyserUnavailable as exc:
+        if failed_at is None:
+            log.error("%s: analysing Korean in this process until it answers (~300 MB more)", exc)
+        _unreachable[path] = time.monotonic()
+        return None
+    if failed_at is not None:
+        del _unreachable[path]
+        log.warning("the Korean analyser at %s answers again: this process drops its own kiwi", path)
+        _drop_local_kiwi()
+    return found
+
+
+def _drop_local_kiwi() -> None:
+    """Give kiwi's memory back: freed, and returned to the system by glibc's malloc_trim where there is a glibc
+    (measured by hand: a bare Python process holding kiwi went from 322 to 126 MB)."""
+    local_kiwi.cache_clear()
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _shared_socket() -> str:

@@ -119,7 +119,7 @@ def check_korean_analyser() -> Check:
             "WIREWATCH_KOREAN_ANALYSER not set: each process that analyses Korean loads kiwi (~300 MB)",
         )
     try:
-        SharedAnalyser(path, retry_seconds=0).tokenize(["조선로동당"])
+        SharedAnalyser(path).tokenize(["조선로동당"], wait=False)
     except (AnalyserUnavailable, ValueError) as exc:
         return Check("FAIL", "korean analyser", f"{exc}: start `wirewatch analyser` on this host")
     return Check("OK", "korean analyser", f"answering on {path}")
