@@ -143,15 +143,22 @@ def _walk(
         size = _next_size(wanted - len(found), len(found) / walked, size, sizes)
 
 
-def _chunk(articles: Any, position: Any, size: int) -> list[int]:
+def chunk_query(articles: Any, position: Any, size: int) -> QuerySet[Article]:
     """The ids of the next ``size`` articles after ``position``, newest first (keyset, like the pager).
 
-    Only ids are read, straight from the cursor: through the ORM's row iteration a chunk of 4,000 ids cost
-    about 1 µs a row more (a third of a 'harvest' page at a million articles, on PostgreSQL)."""
+    A walk of the newstream's index alone: the index also holds ``current_version`` (the only column search's
+    own filter tests), so no article row is read (1M articles, SQLite, 5,200 ids: 2.0 ms with a row lookup each,
+    1.2 ms without)."""
     queryset = newest_first(articles)
     if position is not None:
         queryset = after(queryset, *position)
-    queryset = queryset.values_list("id")[:size]
+    return queryset.values_list("id")[:size]
+
+
+def _chunk(articles: Any, position: Any, size: int) -> list[int]:
+    """``chunk_query``'s ids, read straight from the cursor: through the ORM's row iteration a chunk of 4,000
+    ids cost about 1 µs a row more (a third of a 'harvest' page at a million articles, on PostgreSQL)."""
+    queryset = chunk_query(articles, position, size)
     sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
