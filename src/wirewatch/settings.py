@@ -137,7 +137,7 @@ STATIC_ROOT = DATA_DIR / "static"
 # carry the content's markers, so neither needs invalidating. Scale-out mode replaces "default" with Redis.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "wirewatch.serving.filecache.FileCache",  # Django's, culled every few writes
         "LOCATION": str(DATA_DIR / "cache"),
         "TIMEOUT": 600,
         "OPTIONS": {"MAX_ENTRIES": 20000},

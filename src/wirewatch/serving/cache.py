@@ -41,7 +41,7 @@ LOCK_TIMEOUT = 10.0  # a render that takes longer than this is broken; waiters t
 MISSING = _MISSING = object()  # a cached value may be None: absence needs its own marker
 # How many times each key was rendered in this process: what the coalescing tests count.
 RENDERS: Counter[str] = Counter()
-_FILE_BACKENDS = ("FileBasedCache", "LocMemCache")
+_FILE_BACKENDS = ("FileCache", "FileBasedCache", "LocMemCache")
 # The shared level is away, not broken: Redis refused, reset, timed out or refused a write (OOM); a file error.
 SHARED_ERRORS = (redis.exceptions.RedisError, OSError)
 # Seconds a process leaves an unavailable shared level alone before one request tries it again. Each try of a
