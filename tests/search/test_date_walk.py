@@ -15,7 +15,7 @@ from tests.search.helpers import indexed, pages
 from tests.web.plans import query_plan
 from wirewatch.search.backend import filtered_articles, get_backend
 from wirewatch.search.compile import compile_query
-from wirewatch.search.datewalk import MAX_CHUNK, Sizes, _next_size, by_date, chunk_query
+from wirewatch.search.datewalk import MAX_CHUNK, Sizes, _next_size, _ranges, by_date, chunk_query
 from wirewatch.search.query import parse
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +107,18 @@ def test_a_walk_step_reads_the_stream_index_alone(q, index):
         # no article row read for the test of current_version (SQLite's and PostgreSQL's words for that)
         assert f"COVERING INDEX {index}" in plan or f"Index Only Scan using {index}" in plan, plan
         assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("ids", "gap", "runs"),
+    [
+        ([], 2, []),
+        ([7], 2, [(7, 7)]),
+        ([9, 3, 5, 4], 2, [(3, 5), (9, 9)]),  # 5 -> 9 is 4 apart: a new run
+        ([9, 3, 5, 4, 7], 2, [(3, 9)]),  # neighbours exactly ``gap`` apart share a run
+        ([1, 2, 3], 0, [(1, 1), (2, 2), (3, 3)]),
+        (list(range(5200, 0, -1)) + list(range(5400, 5368, -1)), 64, [(1, 5200), (5369, 5400)]),
+    ],
+)
+def test_nearby_ids_are_asked_about_in_one_range(ids, gap, runs):
+    assert _ranges(ids, gap) == runs
