@@ -1,10 +1,11 @@
 """The shared page cache of single-machine mode: Django's file cache, with its size checked every few writes.
 
 Django's ``FileBasedCache`` keeps the directory under ``MAX_ENTRIES`` files by listing all of it at every write
-(``_cull``), which costs time in proportion to the files there: 3 ms at 3,400 files, so ~20 ms at our 20,000,
-and rendering an article page writes three entries. So the cost of a page grew with the number of cached
-pages, that is with the archive and its readers (``bench/scale.py``: an article page's first view 9 ms at 10k
-articles, 14-17 ms at 1M). Django's documentation says as much and advises overriding ``_cull`` (ticket #29994).
+(``_cull``), which costs time in proportion to the files there: 3 ms at 3,400 files, 22 ms at 19,900 of our
+20,000 (``bench/filecache.py``; here 0.22 ms a write on average), and rendering an article page writes three
+entries. So the cost of a page grew with the number of cached pages, that is with the archive and its readers
+(``bench/scale.py``: an article page's first view 9 ms at 10k articles, 14-17 ms at 1M). Django's documentation
+says as much and advises overriding ``_cull`` (ticket #29994).
 
 Here each process looks at the directory on its first write and then once every ``MAX_ENTRIES / 100`` writes
 (at least every write, for a tiny cache). Between two looks the directory can outgrow ``MAX_ENTRIES`` by the
